@@ -1,0 +1,346 @@
+"""Small, documented corrections to moto 5.2.5 so the emulator answers the way AWS does.
+
+Each patch exists because the real aws provider (5.100.0), run against unpatched moto, either
+fails or shows a perpetual diff. Every patch is applied on the emulator side only, by the
+child process of :class:`crossgate.emulator.Emulator`, before the server starts; the Terraform
+modules never know they talk to an emulator.
+
+Claims checked and found false (no patch needed):
+
+* S3 conditional writes: moto 5.2.5 honours ``If-None-Match: *`` on PutObject (412
+  PreconditionFailed when the key exists), which is all the S3 backend's ``use_lockfile``
+  needs. ``tests/emulator/test_patches.py`` keeps that claim honest.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any
+
+from moto.core.responses import ActionResult
+from moto.ec2.exceptions import EC2ClientError
+from moto.moto_api._internal import mock_random
+
+_PATCHED_MARK = "_crossgate_patched"
+
+
+class _InvalidParameterValue(EC2ClientError):
+    """The EC2 client error AWS returns for a bad SubnetConfigurations entry."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__("InvalidParameterValue", message)
+
+
+@dataclass(frozen=True)
+class Patch:
+    """One correction: a name for logs/tests, why it exists, and the function applying it."""
+
+    name: str
+    why: str
+    apply: Callable[[], None]
+
+
+def _wrap(owner: type, method_name: str, make: Callable[[Callable[..., Any]], Callable[..., Any]]) -> None:
+    """Replace ``owner.method_name`` by ``make(original)`` once (idempotent across calls)."""
+    original = getattr(owner, method_name, None)
+    if original is not None and getattr(original, _PATCHED_MARK, False):
+        return
+    replacement = make(original) if original is not None else make(_missing(method_name))
+    if original is not None:
+        replacement = wraps(original)(replacement)
+    setattr(replacement, _PATCHED_MARK, True)
+    setattr(owner, method_name, replacement)
+
+
+def _missing(method_name: str) -> Callable[..., Any]:
+    def missing(*_args: Any, **_kwargs: Any) -> Any:
+        raise NotImplementedError(method_name)
+
+    return missing
+
+
+# --------------------------------------------------------------------------------------------
+# ECS: availabilityZoneRebalancing
+# --------------------------------------------------------------------------------------------
+def _patch_ecs_availability_zone_rebalancing() -> None:
+    """AWS stores ``availabilityZoneRebalancing`` (default ENABLED on CreateService) and returns it
+    from DescribeServices; moto's CreateService drops it, so the provider plans the attribute
+    again on every run. UpdateService already stores it in moto (generic setattr)."""
+    from moto.ecs.responses import EC2ContainerServiceResponse
+
+    def make(original: Callable[..., ActionResult]) -> Callable[..., ActionResult]:
+        def create_service(self: Any) -> ActionResult:
+            result = original(self)
+            service = _result_item(result, "service")
+            requested = self._get_param("availabilityZoneRebalancing")
+            service.availability_zone_rebalancing = requested or "ENABLED"
+            return result
+
+        return create_service
+
+    _wrap(EC2ContainerServiceResponse, "create_service", make)
+
+
+# --------------------------------------------------------------------------------------------
+# EC2: endpoint service permissions (ServicePermissionId)
+# --------------------------------------------------------------------------------------------
+def _principal_type(principal: str) -> str:
+    """AWS derives PrincipalType from the ARN: ``*`` -> All, ``:root`` -> Account, ``:role/`` -> Role."""
+    if principal == "*":
+        return "All"
+    if principal.endswith(":root"):
+        return "Account"
+    if ":role/" in principal:
+        return "Role"
+    if ":user/" in principal:
+        return "User"
+    return "Service" if principal.endswith(".amazonaws.com") else "Account"
+
+
+def _permission_ids(config: Any) -> dict[str, str]:
+    ids: dict[str, str] | None = getattr(config, "crossgate_permission_ids", None)
+    if ids is None:
+        ids = {}
+        config.crossgate_permission_ids = ids
+    return ids
+
+
+def _allowed_principal(config: Any, principal: str) -> dict[str, str]:
+    ids = _permission_ids(config)
+    if principal not in ids:
+        ids[principal] = f"vpce-svc-perm-{mock_random.get_random_hex(length=17)}"
+    return {
+        "Principal": principal,
+        "PrincipalType": _principal_type(principal),
+        "ServicePermissionId": ids[principal],
+        "ServiceId": config.id,
+    }
+
+
+def _patch_endpoint_service_permissions() -> None:
+    """AWS answers ModifyVpcEndpointServicePermissions with ``AddedPrincipals`` (each carrying a
+    ``ServicePermissionId``) and lists PrincipalType/ServicePermissionId/ServiceId in
+    DescribeVpcEndpointServicePermissions. moto returns only ``ReturnValue`` and bare principals,
+    so ``aws_vpc_endpoint_service_allowed_principal`` gets no id back."""
+    from moto.ec2.responses.vpc_service_configuration import VPCEndpointServiceConfiguration
+
+    def make_modify(original: Callable[..., ActionResult]) -> Callable[..., ActionResult]:
+        def modify_vpc_endpoint_service_permissions(self: Any) -> ActionResult:
+            original(self)
+            service_id = self._get_param("ServiceId")
+            config = self.ec2_backend.describe_vpc_endpoint_service_configurations([service_id])[0]
+            added = [_allowed_principal(config, p) for p in self._get_param("AddAllowedPrincipals", [])]
+            ids = _permission_ids(config)
+            for principal in self._get_param("RemoveAllowedPrincipals", []):
+                ids.pop(principal, None)
+            return ActionResult({"AddedPrincipals": added, "ReturnValue": True})
+
+        return modify_vpc_endpoint_service_permissions
+
+    def make_describe(_original: Callable[..., ActionResult]) -> Callable[..., ActionResult]:
+        def describe_vpc_endpoint_service_permissions(self: Any) -> ActionResult:
+            service_id = self._get_param("ServiceId")
+            config = self.ec2_backend.describe_vpc_endpoint_service_configurations([service_id])[0]
+            principals = [_allowed_principal(config, p) for p in sorted(config.principals)]
+            filters = self._filters_from_querystring()
+            wanted = {
+                "principal": "Principal",
+                "principal-type": "PrincipalType",
+                "service-permission-id": "ServicePermissionId",
+            }
+            for name, values in filters.items():
+                if name in wanted:
+                    principals = [p for p in principals if p[wanted[name]] in values]
+            return ActionResult({"AllowedPrincipals": principals})
+
+        return describe_vpc_endpoint_service_permissions
+
+    _wrap(VPCEndpointServiceConfiguration, "modify_vpc_endpoint_service_permissions", make_modify)
+    _wrap(VPCEndpointServiceConfiguration, "describe_vpc_endpoint_service_permissions", make_describe)
+
+
+# --------------------------------------------------------------------------------------------
+# EC2: interface endpoint addressing (ServiceRegion, SubnetConfigurations, in-subnet IPs)
+# --------------------------------------------------------------------------------------------
+def _pinned_ips(self: Any, subnet_ids: list[str]) -> dict[str, str]:
+    """Validate SubnetConfigurations like AWS: each entry names a requested subnet and a free IPv4
+    inside that subnet's CIDR, outside the 4 addresses AWS reserves and the broadcast address."""
+    pinned: dict[str, str] = {}
+    for entry in self._get_param("SubnetConfigurations", []) or []:
+        subnet_id, ip = entry.get("SubnetId"), entry.get("Ipv4")
+        if not ip:
+            continue
+        if subnet_id not in subnet_ids:
+            raise _InvalidParameterValue(f"Subnet {subnet_id} in SubnetConfigurations is not in SubnetIds")
+        subnet = self.ec2_backend.get_subnet(subnet_id)
+        address = ipaddress.ip_address(ip)
+        network = ipaddress.ip_network(subnet.cidr_block)
+        reserved = {network.network_address + i for i in range(4)} | {network.broadcast_address}
+        if address not in network or address in reserved:
+            raise _InvalidParameterValue(f"IP {ip} is not a usable address in subnet {subnet_id}")
+        if ip in subnet._subnet_ips:
+            raise _InvalidParameterValue(f"IP {ip} is already in use in subnet {subnet_id}")
+        pinned[subnet_id] = ip
+    return pinned
+
+
+def _readdress(eni: Any, ip: str) -> None:
+    """Give an ENI a new primary private IPv4 (and the matching private DNS name)."""
+    from moto.ec2.utils import generate_dns_from_ip
+
+    eni.private_ip_address = ip
+    eni.private_ip_addresses = [{"Primary": True, "PrivateIpAddress": ip}]
+    if getattr(eni, "private_dns_name", None):
+        eni.private_dns_name = generate_dns_from_ip(ip)
+        eni.private_ip_addresses[0]["PrivateDnsName"] = eni.private_dns_name
+
+
+def _patch_vpc_endpoint_addressing() -> None:
+    """AWS gives each interface-endpoint ENI a private IP from its subnet (or the one pinned by
+    ``SubnetConfigurations``) and echoes ``ServiceRegion`` (the endpoint's own region when not
+    cross-region). moto picks random 10.x addresses, ignores SubnetConfigurations and drops
+    ServiceRegion: the ENI lookup finds IPs outside the VPC, pinned IPs never match, and the
+    provider re-plans ``service_region`` on every run."""
+    from moto.ec2.models import EC2Backend
+    from moto.ec2.responses.vpcs import VPCs
+
+    def make_create(original: Callable[..., ActionResult]) -> Callable[..., ActionResult]:
+        def create_vpc_endpoint(self: Any) -> ActionResult:
+            subnet_ids = self._get_param("SubnetIds", []) or []
+            pinned = _pinned_ips(self, subnet_ids)
+            result = original(self)
+            endpoint = _result_item(result, "VpcEndpoint")
+            endpoint.service_region = self._get_param("ServiceRegion") or self.region
+            if (endpoint.vpc_endpoint_type or "").lower() == "interface":
+                for subnet_id, eni_id in zip(subnet_ids, endpoint.network_interface_ids, strict=True):
+                    eni = self.ec2_backend.get_network_interface(eni_id)
+                    subnet = self.ec2_backend.get_subnet(subnet_id)
+                    if subnet_id in pinned:
+                        subnet.request_ip(pinned[subnet_id], eni)
+                        ip = pinned[subnet_id]
+                    else:
+                        ip = subnet.get_available_subnet_ip(eni)
+                    _readdress(eni, ip)
+            return result
+
+        return create_vpc_endpoint
+
+    def make_delete(original: Callable[..., None]) -> Callable[..., None]:
+        def delete_vpc_endpoints(self: Any, vpce_ids: list[str] | None = None) -> None:
+            for vpce_id in vpce_ids or []:
+                endpoint = self.vpc_end_points.get(vpce_id)
+                for eni_id in getattr(endpoint, "network_interface_ids", None) or []:
+                    eni = self.enis.get(eni_id)
+                    if eni is not None and eni.subnet is not None:
+                        eni.subnet.del_subnet_ip(eni.private_ip_address)
+            original(self, vpce_ids)
+
+        return delete_vpc_endpoints
+
+    _wrap(VPCs, "create_vpc_endpoint", make_create)
+    _wrap(EC2Backend, "delete_vpc_endpoints", make_delete)
+
+
+# --------------------------------------------------------------------------------------------
+# EC2: DescribeVpcEndpointConnections
+# --------------------------------------------------------------------------------------------
+def _all_ec2_backends() -> Iterator[Any]:
+    """Every EC2 backend already instantiated, across accounts and regions (no new ones created)."""
+    from moto.ec2.models import ec2_backends
+
+    for regional in list(ec2_backends.values()):
+        yield from list(dict.values(regional))
+
+
+def _endpoint_connections(service_backend: Any) -> list[dict[str, Any]]:
+    """The endpoints, in any account and region, attached to this backend's endpoint services."""
+    services = {c.service_name: c for c in service_backend.configurations.values()}
+    connections = []
+    for backend in _all_ec2_backends():
+        for endpoint in list(backend.vpc_end_points.values()):
+            config = services.get(endpoint.service_name)
+            if config is None or endpoint.state == "deleted":
+                continue
+            connections.append(
+                {
+                    "ServiceId": config.id,
+                    "VpcEndpointId": endpoint.id,
+                    "VpcEndpointOwner": backend.account_id,
+                    "VpcEndpointState": endpoint.state,
+                    "CreationTimestamp": endpoint.creation_timestamp,
+                    "DnsEntries": endpoint.dns_entries or [],
+                    "NetworkLoadBalancerArns": list(config.network_load_balancer_arns),
+                    "GatewayLoadBalancerArns": list(config.gateway_load_balancer_arns),
+                    "IpAddressType": "ipv4",
+                    "VpcEndpointConnectionId": f"vpce-con-{endpoint.id.removeprefix('vpce-')}",
+                    "VpcEndpointRegion": backend.region_name,
+                }
+            )
+    return connections
+
+
+def _patch_describe_vpc_endpoint_connections() -> None:
+    """AWS lets an endpoint service owner list the endpoints connected to its services
+    (DescribeVpcEndpointConnections, filters service-id / vpc-endpoint-id / vpc-endpoint-owner /
+    vpc-endpoint-state); moto 5.2.5 does not implement the action at all."""
+    from moto.ec2.responses import EC2Response
+
+    def make(_original: Callable[..., ActionResult]) -> Callable[..., ActionResult]:
+        def describe_vpc_endpoint_connections(self: Any) -> ActionResult:
+            connections = _endpoint_connections(self.ec2_backend)
+            fields = {
+                "service-id": "ServiceId",
+                "vpc-endpoint-id": "VpcEndpointId",
+                "vpc-endpoint-owner": "VpcEndpointOwner",
+                "vpc-endpoint-state": "VpcEndpointState",
+                "vpc-endpoint-region": "VpcEndpointRegion",
+            }
+            for name, values in self._filters_from_querystring().items():
+                if name in fields:
+                    connections = [c for c in connections if c[fields[name]] in values]
+            return ActionResult({"VpcEndpointConnections": connections})
+
+        return describe_vpc_endpoint_connections
+
+    _wrap(EC2Response, "describe_vpc_endpoint_connections", make)
+
+
+def _result_item(result: ActionResult, key: str) -> Any:
+    payload = result.result
+    if not isinstance(payload, dict) or key not in payload:
+        raise RuntimeError(f"moto changed its response shape: no {key!r} in {type(payload).__name__}")
+    return payload[key]
+
+
+PATCHES: tuple[Patch, ...] = (
+    Patch(
+        "ecs-availability-zone-rebalancing",
+        "CreateService keeps availabilityZoneRebalancing (AWS default ENABLED)",
+        _patch_ecs_availability_zone_rebalancing,
+    ),
+    Patch(
+        "endpoint-service-permission-ids",
+        "endpoint service permissions carry ServicePermissionId/PrincipalType/ServiceId",
+        _patch_endpoint_service_permissions,
+    ),
+    Patch(
+        "vpc-endpoint-addressing",
+        "interface endpoint ENIs get in-subnet or pinned IPs; ServiceRegion is stored",
+        _patch_vpc_endpoint_addressing,
+    ),
+    Patch(
+        "describe-vpc-endpoint-connections",
+        "DescribeVpcEndpointConnections is implemented",
+        _patch_describe_vpc_endpoint_connections,
+    ),
+)
+
+
+def apply_all() -> tuple[str, ...]:
+    """Apply every patch (idempotent) and return their names, for the launcher's log line."""
+    for patch in PATCHES:
+        patch.apply()
+    return tuple(p.name for p in PATCHES)
