@@ -1,0 +1,118 @@
+"""Run terraform over an environment's stacks in dependency order.
+
+Provider stacks do not depend on each other, so each layer runs in parallel (bounded); the central stack
+follows them. Destroy walks the layers backwards. A failed layer stops everything that depends on it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Literal
+
+from crossgate.synth import Manifest, Stack
+from crossgate.terraform import Terraform, TerraformError
+
+Action = Literal["plan", "deploy", "destroy"]
+Status = Literal["unchanged", "changed", "applied", "destroyed", "failed", "skipped"]
+Reporter = Callable[[str, str], None]
+
+DEFAULT_PARALLELISM = 4
+# eni_lookup's postcondition text: AWS listed fewer endpoint ENIs than subnets right after create.
+EVENTUAL_CONSISTENCY_MARKER = "re-running apply"
+
+
+@dataclass(frozen=True)
+class StackOutcome:
+    stack: str
+    status: Status
+    seconds: float
+    detail: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.status != "failed"
+
+
+@dataclass
+class Orchestrator:
+    manifest: Manifest
+    extra_env: Mapping[str, str] = field(default_factory=dict)
+    parallelism: int = DEFAULT_PARALLELISM
+    report: Reporter = lambda stack, message: None
+
+    def terraform(self, stack: Stack) -> Terraform:
+        return Terraform(stack.directory, extra_env=self.extra_env)
+
+    def run(self, action: Action) -> list[StackOutcome]:
+        layers = self.manifest.layers()
+        if action == "destroy":
+            layers = list(reversed(layers))
+        outcomes: list[StackOutcome] = []
+        blocked = False
+        for layer in layers:
+            if blocked:
+                outcomes.extend(StackOutcome(s.name, "skipped", 0.0, "an earlier stack failed") for s in layer)
+                continue
+            with ThreadPoolExecutor(max_workers=max(1, min(self.parallelism, len(layer)))) as pool:
+                results = list(pool.map(lambda stack: self._one(stack, action), layer))
+            outcomes.extend(results)
+            blocked = any(not r.ok for r in results)
+        return outcomes
+
+    def _one(self, stack: Stack, action: Action) -> StackOutcome:
+        started = time.monotonic()
+        tf = self.terraform(stack)
+        try:
+            self.report(stack.name, "init")
+            tf.init()
+            if action == "plan" and (missing := self._unapplied_dependencies(stack)):
+                detail = f"waits for {', '.join(missing)} to be deployed (its outputs feed this stack)"
+                self.report(stack.name, detail)
+                return StackOutcome(stack.name, "skipped", time.monotonic() - started, detail)
+            status = self._act(stack, tf, action)
+        except TerraformError as exc:
+            self.report(stack.name, f"failed: {exc}")
+            return StackOutcome(stack.name, "failed", time.monotonic() - started, str(exc))
+        self.report(stack.name, status)
+        return StackOutcome(stack.name, status, time.monotonic() - started)
+
+    def _act(self, stack: Stack, tf: Terraform, action: Action) -> Status:
+        self.report(stack.name, "plan" if action != "destroy" else "plan -destroy")
+        plan = tf.plan(destroy=action == "destroy")
+        if action == "plan" or not plan.has_changes:
+            return "changed" if plan.has_changes else "unchanged"
+        self.report(stack.name, "apply")
+        try:
+            tf.apply(plan)
+        except TerraformError as exc:
+            if action != "deploy" or EVENTUAL_CONSISTENCY_MARKER not in exc.output:
+                raise
+            # AWS can list fewer endpoint ENIs than subnets right after create: one re-run settles it.
+            self.report(stack.name, "endpoint ENIs not all listed yet; retrying once")
+            time.sleep(5)
+            retry = tf.plan()
+            if retry.has_changes:
+                tf.apply(retry)
+        return "destroyed" if action == "destroy" else "applied"
+
+    def _unapplied_dependencies(self, stack: Stack) -> list[str]:
+        missing = []
+        for name in stack.dependencies:
+            if not self.terraform(self.manifest.stack(name)).output_json():
+                missing.append(name)
+        return missing
+
+    def outputs(self) -> dict[str, dict[str, object]]:
+        """Every stack's outputs (empty for a stack not deployed)."""
+        result: dict[str, dict[str, object]] = {}
+        for stack in self.manifest.stacks:
+            tf = self.terraform(stack)
+            try:
+                tf.init()
+                result[stack.name] = tf.output_json()
+            except TerraformError:
+                result[stack.name] = {}
+        return result

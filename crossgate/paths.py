@@ -1,0 +1,25 @@
+"""Where things live in a crossgate checkout: the one place that knows the layout."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+MODULES = REPO_ROOT / "modules"
+ENVS = REPO_ROOT / "envs"
+WORK_DIR = REPO_ROOT / ".crossgate"
+DEFAULT_OUTDIR = REPO_ROOT / "cdktf.out"
+TERRAFORM_CLI_CONFIG = WORK_DIR / "terraformrc"
+MAIN_PY = REPO_ROOT / "main.py"
+
+
+def env_file(name_or_path: str) -> Path:
+    """`local` -> envs/local.yaml; a path (anything with a slash or a .yaml/.yml suffix) is taken as is."""
+    if "/" in name_or_path or name_or_path.endswith((".yaml", ".yml")):
+        return Path(name_or_path)
+    return ENVS / f"{name_or_path}.yaml"
+
+
+def state_dir(env: str) -> Path:
+    """Local Terraform state of one environment (the default when the env file names no S3 state)."""
+    return WORK_DIR / env / "state"

@@ -1,0 +1,243 @@
+"""CDKTF stacks: one per provider service, one central; each only wires providers, a backend and a module.
+
+Nothing here re-declares what modules/provider or modules/central do: the stacks translate the env file
+into module variables and let cross-stack references carry each endpoint service name to the central stack.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cdktf import App, LocalBackend, S3Backend, TerraformHclModule, TerraformOutput, TerraformStack
+from constructs import Construct
+
+from crossgate import emulator
+from crossgate.aws_provider import AwsProvider, AwsProviderConfig
+from crossgate.config import (
+    Authorization,
+    CreateNetwork,
+    Credentials,
+    Environment,
+    JwtAuthorization,
+    JwtAuthorizer,
+    LambdaAuthorization,
+    Network,
+    Service,
+)
+from crossgate.paths import MODULES, state_dir
+
+CENTRAL_MODULE = "central"
+PROVIDER_MODULE = "service"
+
+
+@dataclass(frozen=True)
+class StackTarget:
+    """Where synthesized stacks point: the output folder and, for emulator envs, the emulator's URL."""
+
+    outdir: Path
+    emulator_url: str | None = None
+
+
+def central_stack_name(env: str) -> str:
+    return f"{env}-central"
+
+
+def provider_stack_name(env: str, service: str) -> str:
+    return f"{env}-provider-{service}"
+
+
+class _CrossgateStack(TerraformStack):
+    """A stack with its own aws provider (account-guarded) and its own backend."""
+
+    def __init__(self, scope: Construct, name: str, env: Environment, target: StackTarget,
+                 creds: Credentials, tags: dict[str, str]) -> None:
+        super().__init__(scope, name)
+        self.stack_dir = target.outdir / "stacks" / name
+        is_emulator = env.config.target == "emulator"
+        extra = emulator.provider_settings(_emulator_url(target)) if is_emulator else {}
+        AwsProvider(self, "aws", AwsProviderConfig(
+            region=creds.region,
+            allowed_account_ids=[creds.account_id],
+            role_arn=creds.role_arn,
+            profile=creds.profile,
+            default_tags={"crossgate:env": env.name, "crossgate:stack": name, "managed-by": "crossgate", **tags},
+            extra=extra,
+        ))
+        self._backend(name, env, target)
+
+    def _backend(self, name: str, env: Environment, target: StackTarget) -> None:
+        s3 = env.config.state.s3
+        if env.config.target == "emulator":
+            settings = dict(emulator.backend_settings(_emulator_url(target)))
+            settings.pop("use_lockfile", None)  # set below, as for real S3
+            S3Backend(self, key=f"{env.name}/{name}.tfstate", **settings)
+        elif s3 is not None:
+            S3Backend(self, bucket=s3.bucket, key=f"{s3.key_prefix.strip('/')}/{name}.tfstate", region=s3.region,
+                      encrypt=True, profile=s3.profile,
+                      assume_role={"role_arn": s3.role_arn} if s3.role_arn else None)
+        else:
+            # Relative to the stack folder, so cross-stack remote state works wherever the repo lives.
+            state_file = state_dir(env.name) / f"{name}.tfstate"
+            LocalBackend(self, path=os.path.relpath(state_file, self.stack_dir))
+            return
+        # S3 native locking (Terraform >= 1.10); cdktf 0.21's S3Backend has no typed field for it.
+        self.add_override("terraform.backend.s3.use_lockfile", True)
+
+    def module(self, construct_id: str, module_name: str, variables: dict[str, Any]) -> TerraformHclModule:
+        """A call of one of crossgate's HCL modules, by a path relative to this stack's folder."""
+        return TerraformHclModule(
+            self, construct_id,
+            source=os.path.relpath(MODULES / module_name, self.stack_dir),
+            variables=variables,
+            skip_asset_creation_from_local_modules=True,
+        )
+
+
+# Synthesizing an emulator env with no emulator running (e.g. to read or validate it) needs some URL;
+# deploys always pass the running emulator's.
+PLACEHOLDER_EMULATOR_URL = "http://127.0.0.1:4566"
+
+
+def _emulator_url(target: StackTarget) -> str:
+    return target.emulator_url or PLACEHOLDER_EMULATOR_URL
+
+
+class ProviderStack(_CrossgateStack):
+    """A provider account's side of one service: modules/provider (endpoint service over an NLB)."""
+
+    def __init__(self, scope: Construct, env: Environment, service_name: str, target: StackTarget) -> None:
+        service = env.config.services[service_name]
+        name = provider_stack_name(env.name, service_name)
+        super().__init__(scope, name, env, target, service, {"crossgate:service": service_name})
+        self.service = self.module(PROVIDER_MODULE, "provider", provider_variables(env, service_name))
+        self.endpoint_service_name = self.service.get_string("endpoint_service_name")
+        for output in ("endpoint_service_name", "endpoint_service_id", "nlb_arn"):
+            TerraformOutput(self, output, value=self.service.get(output))
+
+
+class CentralStack(_CrossgateStack):
+    """The central account: modules/central (endpoints, Cloud Map, VPC link, HTTP API)."""
+
+    def __init__(self, scope: Construct, env: Environment, providers: dict[str, ProviderStack],
+                 target: StackTarget) -> None:
+        super().__init__(scope, central_stack_name(env.name), env, target, env.config.central,
+                         {"crossgate:service": "central"})
+        names = {svc: stack.endpoint_service_name for svc, stack in providers.items()}
+        self.central = self.module(CENTRAL_MODULE, "central", central_variables(env, names))
+        for output in ("api_endpoint", "api_id", "vpc_link_id", "namespace_id", "services"):
+            TerraformOutput(self, output, value=self.central.get(output))
+
+
+def build_app(env: Environment, target: StackTarget) -> App:
+    """All stacks of one environment in one CDKTF app; synth is the caller's."""
+    app = App(outdir=str(target.outdir), skip_validation=False)
+    providers = {svc: ProviderStack(app, env, svc, target) for svc in env.config.services}
+    CentralStack(app, env, providers, target)
+    return app
+
+
+# --- env file -> module variables ------------------------------------------------------------------------
+
+
+def network_variables(network: Network) -> dict[str, Any]:
+    if isinstance(network, CreateNetwork):
+        return {"vpc_cidr": network.cidr, "az_count": network.az_count}
+    return {"vpc_id": network.vpc_id, "subnet_ids": list(network.subnet_ids)}
+
+
+def provider_variables(env: Environment, service_name: str) -> dict[str, Any]:
+    service = env.config.services[service_name]
+    central = env.config.central
+    variables: dict[str, Any] = {
+        "name": f"{env.name}-{service_name}",
+        "port": service.port,
+        "allowed_principals": env.config.principals_for(service),
+        "acceptance_required": service.acceptance_required,
+        "supported_regions": [central.region] if service.region != central.region else [],
+    }
+    if service.workload.nlb_arn:
+        variables["nlb_arn"] = service.workload.nlb_arn
+    else:
+        fargate = service.workload.fargate
+        assert fargate is not None  # the schema guarantees exactly one workload
+        variables["fargate"] = {
+            "image": fargate.image,
+            "cpu": fargate.cpu,
+            "memory": fargate.memory,
+            "desired_count": fargate.desired_count,
+            "container_port": service.port,
+            "environment": dict(fargate.environment),
+            "health_check_path": fargate.health_check_path,
+        }
+        variables.update(network_variables(service.network))
+    return variables
+
+
+def authorization_variable(authz: Authorization) -> dict[str, Any]:
+    if authz == "none":
+        return {"type": "NONE"}
+    if authz == "iam":
+        return {"type": "AWS_IAM"}
+    if isinstance(authz, JwtAuthorization):
+        return {"type": "JWT", "authorizer": authz.jwt, "scopes": list(authz.scopes)}
+    if isinstance(authz, LambdaAuthorization):
+        return {"type": "CUSTOM", "authorizer": authz.lambda_}
+    raise TypeError(f"unknown authorization {authz!r}")
+
+
+def service_variable(service: Service, central_region: str, endpoint_service_name: str) -> dict[str, Any]:
+    overrides: dict[str, Any] = {}
+    for route, override in service.route_overrides.items():
+        entry: dict[str, Any] = {}
+        if override.authorization is not None:
+            entry["authorization"] = authorization_variable(override.authorization)
+        if override.throttling is not None:
+            entry["throttling"] = {"rate_limit": override.throttling.rate, "burst_limit": override.throttling.burst}
+        overrides[route] = entry
+    value: dict[str, Any] = {
+        "endpoint_service_name": endpoint_service_name,
+        "port": service.port,
+        "routes": list(service.routes),
+        "endpoint_ips": list(service.endpoint_ips),
+        "authorization": authorization_variable(service.authorization),
+        "route_overrides": overrides,
+    }
+    if service.region != central_region:
+        value["service_region"] = service.region
+    return value
+
+
+def central_variables(env: Environment, endpoint_service_names: dict[str, str]) -> dict[str, Any]:
+    central = env.config.central
+    authorizers: dict[str, Any] = {}
+    for name, authorizer in central.authorizers.items():
+        if isinstance(authorizer, JwtAuthorizer):
+            authorizers[name] = {"type": "JWT", "issuer": authorizer.issuer,
+                                 "audiences": list(authorizer.audiences),
+                                 "identity_sources": list(authorizer.identity_sources)}
+        else:
+            authorizers[name] = {"type": "REQUEST", "function_arn": authorizer.function_arn,
+                                 "identity_sources": list(authorizer.identity_sources),
+                                 "result_ttl_seconds": authorizer.result_ttl_seconds}
+    api = central.api
+    api_variable: dict[str, Any] = {
+        "throttling": {"rate_limit": api.throttling.rate, "burst_limit": api.throttling.burst},
+        "access_logs": api.access_logs,
+        "log_retention_days": api.log_retention_days,
+        "disable_execute_api_endpoint": api.disable_execute_api_endpoint,
+    }
+    if api.log_kms_key_arn:
+        api_variable["log_kms_key_arn"] = api.log_kms_key_arn
+    return {
+        "name": f"{env.name}-{api.name}",
+        **network_variables(central.network),
+        "services": {
+            name: service_variable(service, central.region, endpoint_service_names[name])
+            for name, service in env.config.services.items()
+        },
+        "authorizers": authorizers,
+        "api": api_variable,
+    }

@@ -1,0 +1,106 @@
+"""Synthesis: run the CDKTF app (main.py) for one environment and read back what it wrote.
+
+Synthesis runs in a child Python so that the CLI process never starts the jsii runtime, and so that
+SYNTH_HCL_OUTPUT (read by cdktf's JS side only from its own environment) can be set per run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from crossgate.config import Environment
+from crossgate.paths import MAIN_PY, REPO_ROOT
+
+SYNTH_TIMEOUT_SECONDS = 300
+
+
+class SynthError(Exception):
+    """The CDKTF app failed; carries its own error text."""
+
+
+@dataclass(frozen=True)
+class Stack:
+    """One synthesized stack: its name, folder and the stacks that must be applied before it."""
+
+    name: str
+    directory: Path
+    dependencies: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """The stacks of one synth, in an order where every stack follows its dependencies."""
+
+    outdir: Path
+    stacks: tuple[Stack, ...]
+
+    def stack(self, name: str) -> Stack:
+        for stack in self.stacks:
+            if stack.name == name:
+                return stack
+        raise KeyError(name)
+
+    def layers(self) -> list[list[Stack]]:
+        """Stacks grouped so each group depends only on earlier groups (a group may run in parallel)."""
+        done: set[str] = set()
+        remaining = list(self.stacks)
+        layers: list[list[Stack]] = []
+        while remaining:
+            ready = [s for s in remaining if set(s.dependencies) <= done]
+            if not ready:
+                raise SynthError(f"dependency cycle among stacks {[s.name for s in remaining]}")
+            layers.append(ready)
+            done.update(s.name for s in ready)
+            remaining = [s for s in remaining if s.name not in done]
+        return layers
+
+
+def synthesize(env: Environment, outdir: Path, *, hcl: bool = False, emulator_url: str | None = None) -> Manifest:
+    """Write cdktf.out/stacks/<stack>/ for `env` and return its manifest (only this env's stacks)."""
+    outdir = outdir.resolve()
+    _remove_stale_stack_files(outdir, env.name)
+    child_env = {
+        **os.environ,
+        "CROSSGATE_ENV_FILE": str(env.path.resolve()),
+        "CDKTF_OUTDIR": str(outdir),
+        "SYNTH_HCL_OUTPUT": "true" if hcl else "false",
+        "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20",
+        "JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION": "1",
+    }
+    if emulator_url:
+        child_env["CROSSGATE_EMULATOR_URL"] = emulator_url
+    try:
+        result = subprocess.run(
+            [sys.executable, str(MAIN_PY)], cwd=REPO_ROOT, env=child_env, capture_output=True, text=True,
+            timeout=SYNTH_TIMEOUT_SECONDS, check=False,
+        )
+    except subprocess.TimeoutExpired:
+        raise SynthError(f"synth took longer than {SYNTH_TIMEOUT_SECONDS} s") from None
+    if result.returncode != 0:
+        raise SynthError((result.stderr or result.stdout).strip() or f"main.py exited {result.returncode}")
+    return read_manifest(outdir, prefix=f"{env.name}-")
+
+
+def read_manifest(outdir: Path, prefix: str = "") -> Manifest:
+    data = json.loads((outdir / "manifest.json").read_text())
+    stacks = tuple(
+        Stack(name=name, directory=outdir / entry["workingDirectory"], dependencies=tuple(entry["dependencies"]))
+        for name, entry in sorted(data["stacks"].items())
+        if name.startswith(prefix)
+    )
+    return Manifest(outdir=outdir, stacks=stacks)
+
+
+def _remove_stale_stack_files(outdir: Path, env_name: str) -> None:
+    """A JSON and an HCL synth of the same stack side by side would declare everything twice."""
+    stacks = outdir / "stacks"
+    if not stacks.is_dir():
+        return
+    for stack_dir in stacks.glob(f"{env_name}-*"):
+        for name in ("cdk.tf.json", "cdk.tf"):
+            (stack_dir / name).unlink(missing_ok=True)

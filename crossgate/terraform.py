@@ -1,0 +1,136 @@
+"""A thin, explicit subprocess runner for the terraform binary.
+
+Not python-terraform: it is unmaintained since 2019 and its apply()/destroy() defaults fail on Terraform 1.x.
+Every call here spells out its flags, runs with a per-stack environment and a timeout, and surfaces
+terraform's own error text.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from crossgate.paths import TERRAFORM_CLI_CONFIG
+
+DEFAULT_TIMEOUT_SECONDS = 1800
+PLAN_FILE = "crossgate.tfplan"
+
+
+class TerraformError(Exception):
+    """terraform failed; the message is terraform's own error text."""
+
+    def __init__(self, command: str, returncode: int, output: str) -> None:
+        super().__init__(f"terraform {command} failed (exit {returncode}):\n{output.strip()}")
+        self.command = command
+        self.returncode = returncode
+        self.output = output
+
+
+@dataclass(frozen=True)
+class Result:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+@dataclass(frozen=True)
+class PlanResult:
+    """A saved plan: whether it changes anything, and where the plan file is."""
+
+    has_changes: bool
+    plan_file: Path
+    output: str
+
+
+@dataclass
+class Terraform:
+    """terraform in one stack folder, isolated from every other stack (own data dir, own environment)."""
+
+    working_dir: Path
+    extra_env: Mapping[str, str] = field(default_factory=dict)
+    binary: str = "terraform"
+    timeout: float = DEFAULT_TIMEOUT_SECONDS
+    on_output: Callable[[str], None] | None = None
+
+    def environment(self) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("TF_VAR_")}
+        env.update({
+            "TF_IN_AUTOMATION": "1",
+            "TF_INPUT": "0",
+            "CHECKPOINT_DISABLE": "1",
+            "TF_DATA_DIR": str(self.working_dir / ".terraform"),
+        })
+        if TERRAFORM_CLI_CONFIG.exists() and "TF_CLI_CONFIG_FILE" not in self.extra_env:
+            env["TF_CLI_CONFIG_FILE"] = str(TERRAFORM_CLI_CONFIG)
+        env.update(self.extra_env)
+        return env
+
+    def run(self, *args: str, ok_codes: tuple[int, ...] = (0,)) -> Result:
+        """Run `terraform <args>`; raise TerraformError with terraform's text unless the exit code is ok."""
+        if shutil.which(self.binary) is None:
+            raise TerraformError(args[0], 127, f"{self.binary} not found on PATH; install Terraform >= 1.10")
+        process = subprocess.Popen(
+            [self.binary, *args], cwd=self.working_dir, env=self.environment(), text=True,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+        )
+        try:
+            stdout, stderr = process.communicate(timeout=self.timeout)
+        except subprocess.TimeoutExpired:
+            # SIGINT first: terraform then stops gracefully and releases its state lock.
+            os.killpg(process.pid, signal.SIGINT)
+            try:
+                stdout, stderr = process.communicate(timeout=60)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                stdout, stderr = process.communicate()
+            raise TerraformError(args[0], -1, f"timed out after {self.timeout:.0f} s\n{stderr}") from None
+        except BaseException:
+            os.killpg(process.pid, signal.SIGINT)
+            process.wait(timeout=60)
+            raise
+        if self.on_output:
+            self.on_output(stdout)
+        if process.returncode not in ok_codes:
+            raise TerraformError(args[0], process.returncode, stderr or stdout)
+        return Result(process.returncode, stdout, stderr)
+
+    def init(self) -> Result:
+        return self.run("init", "-input=false", "-no-color", "-reconfigure")
+
+    def validate(self) -> Result:
+        return self.run("validate", "-no-color")
+
+    def plan(self, *, destroy: bool = False) -> PlanResult:
+        """Plan into a private plan file; -detailed-exitcode tells changes (2) from none (0)."""
+        plan_file = self.working_dir / PLAN_FILE
+        args = ["plan", "-input=false", "-no-color", "-detailed-exitcode", f"-out={PLAN_FILE}", "-lock-timeout=60s"]
+        if destroy:
+            args.append("-destroy")
+        previous = os.umask(0o077)  # a plan file can hold secrets: readable by its owner only
+        try:
+            result = self.run(*args, ok_codes=(0, 2))
+        finally:
+            os.umask(previous)
+        return PlanResult(has_changes=result.returncode == 2, plan_file=plan_file, output=result.stdout)
+
+    def apply(self, plan: PlanResult) -> Result:
+        return self.run("apply", "-input=false", "-no-color", "-auto-approve", "-lock-timeout=60s",
+                        str(plan.plan_file.name))
+
+    def show_json(self, plan: PlanResult) -> dict[str, Any]:
+        return json.loads(self.run("show", "-json", "-no-color", plan.plan_file.name).stdout)
+
+    def output_json(self) -> dict[str, Any]:
+        raw = json.loads(self.run("output", "-json", "-no-color").stdout or "{}")
+        return {name: entry.get("value") for name, entry in raw.items()}
+
+    def state_list(self) -> list[str]:
+        result = self.run("state", "list", "-no-color", ok_codes=(0, 1))
+        return [line for line in result.stdout.splitlines() if line.strip()] if result.returncode == 0 else []
