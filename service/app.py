@@ -30,9 +30,7 @@ class EmployeeNotFoundError(Exception):
         self.employee_id = employee_id
 
 
-def _error(
-    status_code: int, error: str, message: str, fields: list[FieldError] | None = None
-) -> JSONResponse:
+def _error(status_code: int, error: str, message: str, fields: list[FieldError] | None = None) -> JSONResponse:
     body = ErrorBody(error=error, message=message, field_errors=fields or [])
     return JSONResponse(status_code=status_code, content=body.model_dump(by_alias=True))
 
@@ -109,9 +107,7 @@ def create_app(store: EmployeeStore) -> FastAPI:
             raise EmployeeNotFoundError(employee_id)
         return employee
 
-    @app.post(
-        "/employees", status_code=status.HTTP_201_CREATED, tags=["employees"], responses=_ERROR_RESPONSES
-    )
+    @app.post("/employees", status_code=status.HTTP_201_CREATED, tags=["employees"], responses=_ERROR_RESPONSES)
     def create_employee(data: EmployeeIn, response: Response) -> Employee:
         employee = store.create(data)
         response.headers["Location"] = f"/employees/{employee.id}"

@@ -21,9 +21,7 @@ _COLUMNS = "id, first_name, last_name, email_id"
 
 
 def _row_to_employee(row: sqlite3.Row) -> Employee:
-    return Employee(
-        id=row["id"], first_name=row["first_name"], last_name=row["last_name"], email_id=row["email_id"]
-    )
+    return Employee(id=row["id"], first_name=row["first_name"], last_name=row["last_name"], email_id=row["email_id"])
 
 
 class EmployeeStore:
