@@ -1,0 +1,136 @@
+"""The terraform runner and the orchestrator against provider-free `terraform_data` configs."""
+
+from __future__ import annotations
+
+import json
+import stat
+from pathlib import Path
+
+import pytest
+
+from crossgate.orchestrate import Orchestrator
+from crossgate.synth import Manifest, Stack
+from crossgate.terraform import Terraform, TerraformError
+
+pytestmark = pytest.mark.terraform
+
+
+def stack_dir(tmp_path: Path, name: str, body: str) -> Path:
+    directory = tmp_path / name
+    directory.mkdir()
+    (directory / "main.tf").write_text(body)
+    return directory
+
+
+DATA = """
+variable "greeting" {
+  type    = string
+  default = "hello"
+}
+resource "terraform_data" "this" {
+  input = var.greeting
+}
+output "greeting" {
+  value = terraform_data.this.output
+}
+"""
+
+
+def test_plan_apply_replan_exit_codes(tmp_path: Path) -> None:
+    tf = Terraform(stack_dir(tmp_path, "a", DATA))
+    tf.init()
+    first = tf.plan()
+    assert first.has_changes
+    assert stat.S_IMODE(first.plan_file.stat().st_mode) & 0o077 == 0, "plan files must be private"
+    plan_json = tf.show_json(first)
+    assert [c["type"] for c in plan_json["resource_changes"]] == ["terraform_data"]
+    tf.apply(first)
+    assert tf.output_json() == {"greeting": "hello"}
+    assert tf.plan().has_changes is False
+    assert tf.state_list() == ["terraform_data.this"]
+
+
+def test_error_text_surfaces(tmp_path: Path) -> None:
+    tf = Terraform(stack_dir(tmp_path, "bad", 'resource "terraform_data" "x" {\n  input = var.missing\n}\n'))
+    tf.init()
+    with pytest.raises(TerraformError) as raised:
+        tf.plan()
+    assert raised.value.returncode == 1
+    assert "Reference to undeclared input variable" in str(raised.value)
+
+
+def test_ambient_tf_var_does_not_leak(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TF_VAR_greeting", "from-the-shell")
+    tf = Terraform(stack_dir(tmp_path, "a", DATA))
+    tf.init()
+    tf.apply(tf.plan())
+    assert tf.output_json()["greeting"] == "hello"
+
+
+def test_each_stack_has_its_own_data_dir(tmp_path: Path) -> None:
+    a = Terraform(stack_dir(tmp_path, "a", DATA))
+    b = Terraform(stack_dir(tmp_path, "b", DATA.replace('"hello"', '"bonjour"')))
+    for tf in (a, b):
+        tf.init()
+        tf.apply(tf.plan())
+    assert a.environment()["TF_DATA_DIR"] != b.environment()["TF_DATA_DIR"]
+    assert a.output_json() == {"greeting": "hello"}
+    assert b.output_json() == {"greeting": "bonjour"}
+
+
+def test_timeout_is_enforced(tmp_path: Path) -> None:
+    slow = 'resource "terraform_data" "x" {\n  provisioner "local-exec" {\n    command = "sleep 30"\n  }\n}\n'
+    tf = Terraform(stack_dir(tmp_path, "slow", slow), timeout=120)
+    tf.init()
+    plan = tf.plan()
+    tf.timeout = 2
+    with pytest.raises(TerraformError, match="timed out"):
+        tf.apply(plan)
+
+
+def test_orchestrator_applies_in_dependency_order_and_destroys_in_reverse(tmp_path: Path) -> None:
+    producer = stack_dir(tmp_path, "producer", DATA)
+    consumer_body = f"""
+data "terraform_remote_state" "producer" {{
+  backend = "local"
+  config = {{ path = "{producer}/terraform.tfstate" }}
+}}
+resource "terraform_data" "this" {{
+  input = "${{data.terraform_remote_state.producer.outputs.greeting}}, world"
+}}
+output "sentence" {{
+  value = terraform_data.this.output
+}}
+"""
+    consumer = stack_dir(tmp_path, "consumer", consumer_body)
+    manifest = Manifest(tmp_path, (
+        Stack("consumer", consumer, ("producer",)),
+        Stack("producer", producer, ()),
+    ))
+    events: list[tuple[str, str]] = []
+    orchestrator = Orchestrator(manifest, report=lambda stack, message: events.append((stack, message)))
+
+    planned = {o.stack: o.status for o in orchestrator.run("plan")}
+    assert planned == {"producer": "changed", "consumer": "skipped"}
+
+    deployed = orchestrator.run("deploy")
+    assert [(o.stack, o.status) for o in deployed] == [("producer", "applied"), ("consumer", "applied")]
+    assert orchestrator.outputs()["consumer"] == {"sentence": "hello, world"}
+    assert {o.status for o in orchestrator.run("plan")} == {"unchanged"}
+
+    destroyed = orchestrator.run("destroy")
+    assert [(o.stack, o.status) for o in destroyed] == [("consumer", "destroyed"), ("producer", "destroyed")]
+    applies = [stack for stack, message in events if message == "apply"]
+    assert applies == ["producer", "consumer", "consumer", "producer"]
+    state = json.loads((producer / "terraform.tfstate").read_text())
+    assert state["resources"] == []
+
+
+def test_orchestrator_stops_dependents_after_a_failure(tmp_path: Path) -> None:
+    broken = stack_dir(tmp_path, "broken", 'resource "terraform_data" "x" {\n  input = var.nope\n}\n')
+    dependent = stack_dir(tmp_path, "dependent", DATA)
+    manifest = Manifest(tmp_path, (Stack("broken", broken, ()), Stack("dependent", dependent, ("broken",))))
+    outcomes = Orchestrator(manifest).run("deploy")
+    assert [(o.stack, o.status) for o in outcomes] == [("broken", "failed"), ("dependent", "skipped")]
+    assert "undeclared input variable" in outcomes[0].detail
+    assert not (dependent / "terraform.tfstate").exists()
