@@ -36,7 +36,7 @@ BASE_ACCOUNT_ID = "123456789012"
 """Account that owns the fake base credentials (moto's default); it holds only the state bucket."""
 
 FAKE_ACCESS_KEY_ID = "AKIACROSSGATEEMULATOR"
-FAKE_SECRET_ACCESS_KEY = "crossgate-emulator-secret"  # noqa: S105 - not a secret, moto accepts any
+FAKE_SECRET_ACCESS_KEY = "crossgate-emulator-secret"  # not a secret: moto accepts any key
 
 HOST = "127.0.0.1"
 
