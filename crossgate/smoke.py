@@ -143,9 +143,7 @@ class _Scenario:
         if not isinstance(body, list):
             raise _StepFailed(f"expected a JSON list, got {type(body).__name__}", response.status_code)
         if not any(isinstance(item, dict) and item.get("id") == employee_id for item in body):
-            raise _StepFailed(
-                f"employee id {employee_id} missing from the list of {len(body)}", response.status_code
-            )
+            raise _StepFailed(f"employee id {employee_id} missing from the list of {len(body)}", response.status_code)
         return f"{len(body)} employees, id {employee_id} among them", response.status_code
 
     def get(self) -> tuple[str, int]:
