@@ -69,7 +69,8 @@ def test_endpoint_service_name_flows_through_a_cross_stack_reference(synthesized
     services = central["module"]["central"]["services"]
     for name in ("employee", "payroll", "reports"):
         reference = services[name]["endpoint_service_name"]
-        assert reference.startswith(f"${{data.terraform_remote_state.cross-stack-reference-input-multi-provider-{name}.")
+        remote_state = f"cross-stack-reference-input-multi-provider-{name}"
+        assert reference.startswith(f"${{data.terraform_remote_state.{remote_state}.")
         producer = stack_json(manifest, f"multi-provider-{name}")
         output_name = reference.rsplit(".", 1)[-1].rstrip("}")
         assert producer["output"][output_name]["value"] == "${module.service.endpoint_service_name}"
