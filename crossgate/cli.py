@@ -83,6 +83,8 @@ def _parser() -> argparse.ArgumentParser:
     synth.add_argument("--hcl", action="store_true", help="write plain .tf (cdk.tf) instead of JSON")
     plan = command("plan", "plan every stack in dependency order", _cmd_plan)
     plan.add_argument("--detailed-exitcode", action="store_true", help="exit 2 when any stack has changes")
+    plan.add_argument("--review", type=Path, metavar="FILE", help="write a review report of the plans to FILE")
+    plan.add_argument("--format", choices=("markdown", "json"), default="markdown", help="review format")
     deploy = command("deploy", "init, plan and apply every stack in dependency order", _cmd_deploy)
     deploy.add_argument("--keep-emulator", action="store_true",
                         help="when deploy started its own emulator, keep serving it until Ctrl-C")
@@ -91,6 +93,10 @@ def _parser() -> argparse.ArgumentParser:
     outputs.add_argument("--json", action="store_true", help="machine-readable output")
     demo = command("demo", "the main job on the local emulator: deploy, show, re-plan, destroy", _cmd_demo)
     demo.add_argument("--keep", action="store_true", help="keep the environment and emulator up until Ctrl-C")
+
+    diagram = command("diagram", "write a Mermaid diagram of the environment", _cmd_diagram, stacks=False)
+    diagram.add_argument("--env", default="local", help="env name in envs/ or a path to an env file")
+    diagram.add_argument("--output", type=Path, help="write to FILE (default: standard output)")
 
     emu = command("emulator", "run the local two-account AWS emulator in the foreground", _cmd_emulator,
                   stacks=False)
@@ -141,9 +147,9 @@ def _target(args: argparse.Namespace, env: Environment, *, may_start: bool) -> I
         yield running.endpoint_url
 
 
-def _orchestrator(args: argparse.Namespace, session: Session) -> Orchestrator:
+def _orchestrator(args: argparse.Namespace, session: Session, *, collect_plans: bool = False) -> Orchestrator:
     return Orchestrator(session.manifest, extra_env=session.terraform_env, parallelism=args.parallelism,
-                        report=_Progress().report)
+                        report=_Progress().report, collect_plans=collect_plans)
 
 
 class _Progress:
@@ -199,10 +205,12 @@ def _cmd_plan(args: argparse.Namespace) -> int:
     env = _load(args)
     with _target(args, env, may_start=False) as url:
         session = _session(args, env, url)
-        outcomes = _orchestrator(args, session).run("plan")
+        outcomes = _orchestrator(args, session, collect_plans=args.review is not None).run("plan")
     _print_outcomes(outcomes)
     if any(not o.ok for o in outcomes):
         return 1
+    if args.review is not None:
+        _write_review(args, env, outcomes)
     changed = any(o.status in ("changed", "skipped") for o in outcomes)
     return 2 if args.detailed_exitcode and changed else 0
 
@@ -286,6 +294,33 @@ def _serve_until_interrupted(url: str | None) -> None:
     with contextlib.suppress(KeyboardInterrupt):
         while True:
             time.sleep(3600)
+
+
+def _write_review(args: argparse.Namespace, env: Environment, outcomes: list[StackOutcome]) -> None:
+    from crossgate.diagram import mermaid
+    from crossgate.review import build_review, render_json, render_markdown
+
+    plans = {o.stack: o.plan_json for o in outcomes if o.plan_json is not None}
+    review = build_review(plans, diagram=mermaid(env))
+    waiting = [o.stack for o in outcomes if o.status == "skipped"]
+    text = render_json(review) if args.format == "json" else render_markdown(
+        review, title=f"crossgate plan: {env.name}" + (f" (not yet planned: {', '.join(waiting)})" if waiting else ""))
+    args.review.parent.mkdir(parents=True, exist_ok=True)
+    args.review.write_text(text)
+    print(f"review written to {args.review}")
+
+
+def _cmd_diagram(args: argparse.Namespace) -> int:
+    from crossgate.diagram import mermaid
+
+    text = mermaid(_load(args))
+    if args.output:
+        args.output.parent.mkdir(parents=True, exist_ok=True)
+        args.output.write_text(text)
+        print(f"diagram written to {args.output}")
+    else:
+        print(text, end="")
+    return 0
 
 
 def _cmd_emulator(args: argparse.Namespace) -> int:

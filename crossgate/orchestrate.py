@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from crossgate.synth import Manifest, Stack
 from crossgate.terraform import Terraform, TerraformError
@@ -30,6 +30,7 @@ class StackOutcome:
     status: Status
     seconds: float
     detail: str = ""
+    plan_json: dict[str, Any] | None = field(default=None, compare=False, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -72,18 +73,19 @@ class Orchestrator:
                 detail = f"waits for {', '.join(missing)} to be deployed (its outputs feed this stack)"
                 self.report(stack.name, detail)
                 return StackOutcome(stack.name, "skipped", time.monotonic() - started, detail)
-            status = self._act(stack, tf, action)
+            status, plan_json = self._act(stack, tf, action)
         except TerraformError as exc:
             self.report(stack.name, f"failed: {exc}")
             return StackOutcome(stack.name, "failed", time.monotonic() - started, str(exc))
         self.report(stack.name, status)
-        return StackOutcome(stack.name, status, time.monotonic() - started)
+        return StackOutcome(stack.name, status, time.monotonic() - started, plan_json=plan_json)
 
-    def _act(self, stack: Stack, tf: Terraform, action: Action) -> Status:
+    def _act(self, stack: Stack, tf: Terraform, action: Action) -> tuple[Status, dict[str, Any] | None]:
         self.report(stack.name, "plan" if action != "destroy" else "plan -destroy")
         plan = tf.plan(destroy=action == "destroy")
         if action == "plan" or not plan.has_changes:
-            return "changed" if plan.has_changes else "unchanged"
+            plan_json = tf.show_json(plan) if self.collect_plans else None
+            return ("changed" if plan.has_changes else "unchanged"), plan_json
         self.report(stack.name, "apply")
         try:
             tf.apply(plan)
@@ -96,12 +98,16 @@ class Orchestrator:
             retry = tf.plan()
             if retry.has_changes:
                 tf.apply(retry)
-        return "destroyed" if action == "destroy" else "applied"
+        return ("destroyed" if action == "destroy" else "applied"), None
 
     def _unapplied_dependencies(self, stack: Stack) -> list[str]:
         missing = []
         for name in stack.dependencies:
-            if not self.terraform(self.manifest.stack(name)).output_json():
+            try:
+                outputs = self.terraform(self.manifest.stack(name)).output_json()
+            except TerraformError:
+                outputs = {}
+            if not outputs:
                 missing.append(name)
         return missing
 
