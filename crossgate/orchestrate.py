@@ -43,6 +43,7 @@ class Orchestrator:
     extra_env: Mapping[str, str] = field(default_factory=dict)
     parallelism: int = DEFAULT_PARALLELISM
     report: Reporter = lambda stack, message: None
+    collect_plans: bool = False  # keep each plan's `show -json` on its outcome (for plan review)
 
     def terraform(self, stack: Stack) -> Terraform:
         return Terraform(stack.directory, extra_env=self.extra_env)
