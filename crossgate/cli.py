@@ -94,6 +94,7 @@ def _parser() -> argparse.ArgumentParser:
     demo = command("demo", "the main job on the local emulator: deploy, show, re-plan, destroy", _cmd_demo)
     demo.add_argument("--keep", action="store_true", help="keep the environment and emulator up until Ctrl-C")
 
+    command("doctor", "check a deployed environment against AWS (or the emulator)", _cmd_doctor)
     diagram = command("diagram", "write a Mermaid diagram of the environment", _cmd_diagram, stacks=False)
     diagram.add_argument("--env", default="local", help="env name in envs/ or a path to an env file")
     diagram.add_argument("--output", type=Path, help="write to FILE (default: standard output)")
@@ -308,6 +309,19 @@ def _write_review(args: argparse.Namespace, env: Environment, outcomes: list[Sta
     args.review.parent.mkdir(parents=True, exist_ok=True)
     args.review.write_text(text)
     print(f"review written to {args.review}")
+
+
+def _cmd_doctor(args: argparse.Namespace) -> int:
+    from crossgate.aws_sessions import AccountSessions
+    from crossgate.doctor import render_checks, run_doctor
+
+    env = _load(args)
+    with _target(args, env, may_start=False) as url:
+        session = _session(args, env, url)
+        outputs = Orchestrator(session.manifest, extra_env=session.terraform_env).outputs()
+        checks = run_doctor(env, outputs, AccountSessions(emulator_url=url))
+    print(render_checks(checks))
+    return 0 if all(c.ok for c in checks) else 1
 
 
 def _cmd_diagram(args: argparse.Namespace) -> int:

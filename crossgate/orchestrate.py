@@ -21,7 +21,7 @@ Reporter = Callable[[str, str], None]
 
 DEFAULT_PARALLELISM = 4
 # eni_lookup's postcondition text: AWS listed fewer endpoint ENIs than subnets right after create.
-EVENTUAL_CONSISTENCY_MARKER = "re-running apply"
+EVENTUAL_CONSISTENCY_MARKER = "were expected (one per subnet)"
 
 
 @dataclass(frozen=True)
