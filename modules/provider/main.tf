@@ -1,0 +1,519 @@
+data "aws_partition" "current" {}
+data "aws_region" "current" {}
+
+locals {
+  fargate_enabled = var.fargate != null
+  create_vpc      = local.fargate_enabled && var.vpc_id == null
+  create_nat      = local.create_vpc && var.image_pull == "nat"
+  create_vpce     = local.fargate_enabled && var.image_pull == "vpc_endpoints"
+
+  # Fargate defaults come from the variable's optional() attributes; this local only
+  # gives the rest of the file a non-null object to read in BYO mode.
+  fargate = local.fargate_enabled ? var.fargate : {
+    image             = ""
+    cpu               = 256
+    memory            = 512
+    desired_count     = 0
+    container_port    = 8080
+    environment       = {}
+    health_check_path = "/health"
+  }
+
+  azs = local.create_vpc ? slice(data.aws_availability_zones.this[0].names, 0, min(var.az_count, length(data.aws_availability_zones.this[0].names))) : []
+
+  vpc_id         = local.create_vpc ? aws_vpc.this[0].id : (local.fargate_enabled ? var.vpc_id : null)
+  vpc_cidr       = local.create_vpc ? aws_vpc.this[0].cidr_block : (local.fargate_enabled ? data.aws_vpc.this[0].cidr_block : null)
+  subnet_ids     = local.create_vpc ? aws_subnet.private[*].id : (local.fargate_enabled ? var.subnet_ids : null)
+  nlb_arn        = local.fargate_enabled ? aws_lb.this[0].arn : var.nlb_arn
+  region         = data.aws_region.current.name
+  private_cidrs  = [for i in range(length(local.azs)) : cidrsubnet(var.vpc_cidr, 4, i)]
+  public_cidr    = cidrsubnet(var.vpc_cidr, 4, 15)
+  interface_vpce = local.create_vpce ? toset(["ecr.api", "ecr.dkr", "logs"]) : toset([])
+}
+
+################################################################################
+# Endpoint service (always)
+################################################################################
+
+resource "aws_vpc_endpoint_service" "this" {
+  acceptance_required        = var.acceptance_required
+  network_load_balancer_arns = [local.nlb_arn]
+  allowed_principals         = var.allowed_principals
+  supported_regions          = var.supported_regions
+
+  tags = merge(var.tags, { Name = var.name })
+
+  lifecycle {
+    precondition {
+      condition     = (var.nlb_arn == null) != (var.fargate == null)
+      error_message = "Set exactly one of nlb_arn (bring your own internal NLB) or fargate (demo ECS Fargate workload)."
+    }
+    precondition {
+      condition     = var.vpc_id == null ? true : length(var.subnet_ids) > 0
+      error_message = "vpc_id needs subnet_ids: the private subnets of that VPC for the NLB and the tasks."
+    }
+    precondition {
+      condition     = !(var.image_pull == "nat" && var.vpc_id != null)
+      error_message = "image_pull = \"nat\" creates a NAT gateway and is only available with a created VPC; with vpc_id use \"vpc_endpoints\" or \"none\"."
+    }
+    precondition {
+      condition     = !var.enforce_security_group_inbound_rules_on_private_link_traffic || length(var.privatelink_client_cidrs) > 0
+      error_message = "enforce_security_group_inbound_rules_on_private_link_traffic = true needs privatelink_client_cidrs (the consumers' client CIDRs), else all PrivateLink traffic is dropped."
+    }
+  }
+}
+
+################################################################################
+# Network (Fargate mode, created VPC)
+################################################################################
+
+data "aws_availability_zones" "this" {
+  count = local.create_vpc ? 1 : 0
+
+  state = "available"
+  filter {
+    name   = "opt-in-status"
+    values = ["opt-in-not-required"]
+  }
+}
+
+data "aws_vpc" "this" {
+  count = local.fargate_enabled && !local.create_vpc ? 1 : 0
+
+  id = var.vpc_id
+}
+
+resource "aws_vpc" "this" {
+  count = local.create_vpc ? 1 : 0
+
+  cidr_block           = var.vpc_cidr
+  enable_dns_support   = true
+  enable_dns_hostnames = true
+
+  tags = merge(var.tags, { Name = var.name })
+
+  lifecycle {
+    precondition {
+      condition     = length(data.aws_availability_zones.this[0].names) >= var.az_count
+      error_message = "az_count is larger than the number of available availability zones in this region."
+    }
+  }
+}
+
+resource "aws_subnet" "private" {
+  count = length(local.azs)
+
+  vpc_id            = aws_vpc.this[0].id
+  cidr_block        = local.private_cidrs[count.index]
+  availability_zone = local.azs[count.index]
+
+  tags = merge(var.tags, { Name = "${var.name}-private-${local.azs[count.index]}" })
+}
+
+resource "aws_route_table" "private" {
+  count = local.create_vpc ? 1 : 0
+
+  vpc_id = aws_vpc.this[0].id
+
+  tags = merge(var.tags, { Name = "${var.name}-private" })
+}
+
+resource "aws_route_table_association" "private" {
+  count = length(local.azs)
+
+  subnet_id      = aws_subnet.private[count.index].id
+  route_table_id = aws_route_table.private[0].id
+}
+
+# NAT path: one public subnet, one NAT gateway (a cost choice: no per-AZ redundancy).
+resource "aws_internet_gateway" "this" {
+  count = local.create_nat ? 1 : 0
+
+  vpc_id = aws_vpc.this[0].id
+
+  tags = merge(var.tags, { Name = var.name })
+}
+
+resource "aws_subnet" "public" {
+  count = local.create_nat ? 1 : 0
+
+  vpc_id            = aws_vpc.this[0].id
+  cidr_block        = local.public_cidr
+  availability_zone = local.azs[0]
+
+  tags = merge(var.tags, { Name = "${var.name}-public-${local.azs[0]}" })
+}
+
+resource "aws_route_table" "public" {
+  count = local.create_nat ? 1 : 0
+
+  vpc_id = aws_vpc.this[0].id
+
+  tags = merge(var.tags, { Name = "${var.name}-public" })
+}
+
+resource "aws_route" "public_internet" {
+  count = local.create_nat ? 1 : 0
+
+  route_table_id         = aws_route_table.public[0].id
+  destination_cidr_block = "0.0.0.0/0"
+  gateway_id             = aws_internet_gateway.this[0].id
+}
+
+resource "aws_route_table_association" "public" {
+  count = local.create_nat ? 1 : 0
+
+  subnet_id      = aws_subnet.public[0].id
+  route_table_id = aws_route_table.public[0].id
+}
+
+resource "aws_eip" "nat" {
+  count = local.create_nat ? 1 : 0
+
+  domain = "vpc"
+
+  tags = merge(var.tags, { Name = "${var.name}-nat" })
+
+  depends_on = [aws_internet_gateway.this]
+}
+
+resource "aws_nat_gateway" "this" {
+  count = local.create_nat ? 1 : 0
+
+  allocation_id = aws_eip.nat[0].id
+  subnet_id     = aws_subnet.public[0].id
+
+  tags = merge(var.tags, { Name = var.name })
+}
+
+resource "aws_route" "private_nat" {
+  count = local.create_nat ? 1 : 0
+
+  route_table_id         = aws_route_table.private[0].id
+  destination_cidr_block = "0.0.0.0/0"
+  nat_gateway_id         = aws_nat_gateway.this[0].id
+}
+
+################################################################################
+# VPC endpoints for image pull and logs (Fargate mode, image_pull = vpc_endpoints)
+################################################################################
+
+data "aws_route_table" "existing" {
+  count = local.create_vpce && !local.create_vpc ? length(var.subnet_ids) : 0
+
+  subnet_id = var.subnet_ids[count.index]
+}
+
+resource "aws_security_group" "endpoints" {
+  count = local.create_vpce ? 1 : 0
+
+  name        = "${var.name}-endpoints"
+  description = "Interface VPC endpoints used by the ${var.name} tasks (ECR, CloudWatch Logs)"
+  vpc_id      = local.vpc_id
+
+  tags = merge(var.tags, { Name = "${var.name}-endpoints" })
+}
+
+resource "aws_vpc_security_group_ingress_rule" "endpoints_https_from_tasks" {
+  count = local.create_vpce ? 1 : 0
+
+  security_group_id            = aws_security_group.endpoints[0].id
+  description                  = "HTTPS from the tasks"
+  ip_protocol                  = "tcp"
+  from_port                    = 443
+  to_port                      = 443
+  referenced_security_group_id = aws_security_group.tasks[0].id
+
+  tags = var.tags
+}
+
+resource "aws_vpc_endpoint" "interface" {
+  for_each = local.interface_vpce
+
+  vpc_id              = local.vpc_id
+  service_name        = "com.amazonaws.${local.region}.${each.key}"
+  vpc_endpoint_type   = "Interface"
+  subnet_ids          = local.subnet_ids
+  security_group_ids  = [aws_security_group.endpoints[0].id]
+  private_dns_enabled = true
+
+  tags = merge(var.tags, { Name = "${var.name}-${each.key}" })
+}
+
+resource "aws_vpc_endpoint" "s3" {
+  count = local.create_vpce ? 1 : 0
+
+  vpc_id            = local.vpc_id
+  service_name      = "com.amazonaws.${local.region}.s3"
+  vpc_endpoint_type = "Gateway"
+  route_table_ids   = local.create_vpc ? aws_route_table.private[*].id : distinct(data.aws_route_table.existing[*].id)
+
+  tags = merge(var.tags, { Name = "${var.name}-s3" })
+}
+
+################################################################################
+# Security groups (Fargate mode)
+#
+# NLB SG: listener port from the VPC CIDR (in-VPC clients); PrivateLink traffic is
+# only evaluated when enforce_security_group_inbound_rules_on_private_link_traffic
+# is on, and then its source is the consumer's client IP (privatelink_client_cidrs).
+# Task SG: container port only from the NLB SG. Traffic and health checks that the
+# NLB forwards come from the NLB's own ENIs, which carry that SG.
+# No rule anywhere admits 0.0.0.0/0.
+################################################################################
+
+resource "aws_security_group" "nlb" {
+  count = local.fargate_enabled ? 1 : 0
+
+  name        = "${var.name}-nlb"
+  description = "Internal NLB of ${var.name}: listener port from the VPC (and PrivateLink clients when enforced)"
+  vpc_id      = local.vpc_id
+
+  tags = merge(var.tags, { Name = "${var.name}-nlb" })
+}
+
+resource "aws_vpc_security_group_ingress_rule" "nlb_from_vpc" {
+  count = local.fargate_enabled ? 1 : 0
+
+  security_group_id = aws_security_group.nlb[0].id
+  description       = "Listener port from the VPC CIDR"
+  ip_protocol       = "tcp"
+  from_port         = var.port
+  to_port           = var.port
+  cidr_ipv4         = local.vpc_cidr
+
+  tags = var.tags
+}
+
+resource "aws_vpc_security_group_ingress_rule" "nlb_from_privatelink" {
+  count = local.fargate_enabled && var.enforce_security_group_inbound_rules_on_private_link_traffic ? length(var.privatelink_client_cidrs) : 0
+
+  security_group_id = aws_security_group.nlb[0].id
+  description       = "Listener port from PrivateLink clients"
+  ip_protocol       = "tcp"
+  from_port         = var.port
+  to_port           = var.port
+  cidr_ipv4         = var.privatelink_client_cidrs[count.index]
+
+  tags = var.tags
+}
+
+resource "aws_vpc_security_group_egress_rule" "nlb_to_tasks" {
+  count = local.fargate_enabled ? 1 : 0
+
+  security_group_id            = aws_security_group.nlb[0].id
+  description                  = "Traffic and health checks to the tasks"
+  ip_protocol                  = "tcp"
+  from_port                    = local.fargate.container_port
+  to_port                      = local.fargate.container_port
+  referenced_security_group_id = aws_security_group.tasks[0].id
+
+  tags = var.tags
+}
+
+resource "aws_security_group" "tasks" {
+  count = local.fargate_enabled ? 1 : 0
+
+  name        = "${var.name}-tasks"
+  description = "Fargate tasks of ${var.name}: container port from the NLB only"
+  vpc_id      = local.vpc_id
+
+  tags = merge(var.tags, { Name = "${var.name}-tasks" })
+}
+
+resource "aws_vpc_security_group_ingress_rule" "tasks_from_nlb" {
+  count = local.fargate_enabled ? 1 : 0
+
+  security_group_id            = aws_security_group.tasks[0].id
+  description                  = "Container port from the NLB (traffic and health checks)"
+  ip_protocol                  = "tcp"
+  from_port                    = local.fargate.container_port
+  to_port                      = local.fargate.container_port
+  referenced_security_group_id = aws_security_group.nlb[0].id
+
+  tags = var.tags
+}
+
+resource "aws_vpc_security_group_egress_rule" "tasks_https" {
+  count = local.fargate_enabled ? 1 : 0
+
+  security_group_id = aws_security_group.tasks[0].id
+  description       = "HTTPS to ECR, S3 and CloudWatch Logs (endpoints or NAT)"
+  ip_protocol       = "tcp"
+  from_port         = 443
+  to_port           = 443
+  cidr_ipv4         = "0.0.0.0/0"
+
+  tags = var.tags
+}
+
+################################################################################
+# Internal NLB (Fargate mode)
+################################################################################
+
+resource "aws_lb" "this" {
+  count = local.fargate_enabled ? 1 : 0
+
+  name                             = var.name
+  internal                         = true
+  load_balancer_type               = "network"
+  subnets                          = local.subnet_ids
+  security_groups                  = [aws_security_group.nlb[0].id]
+  enable_cross_zone_load_balancing = true
+
+  enforce_security_group_inbound_rules_on_private_link_traffic = var.enforce_security_group_inbound_rules_on_private_link_traffic ? "on" : "off"
+
+  tags = merge(var.tags, { Name = var.name })
+}
+
+resource "aws_lb_target_group" "this" {
+  count = local.fargate_enabled ? 1 : 0
+
+  name                 = var.name
+  target_type          = "ip"
+  protocol             = "TCP"
+  port                 = local.fargate.container_port
+  vpc_id               = local.vpc_id
+  deregistration_delay = 30
+
+  health_check {
+    enabled             = true
+    protocol            = "HTTP"
+    port                = "traffic-port"
+    path                = local.fargate.health_check_path
+    matcher             = "200"
+    interval            = 10
+    healthy_threshold   = 2
+    unhealthy_threshold = 2
+  }
+
+  tags = merge(var.tags, { Name = var.name })
+}
+
+resource "aws_lb_listener" "this" {
+  count = local.fargate_enabled ? 1 : 0
+
+  load_balancer_arn = aws_lb.this[0].arn
+  port              = var.port
+  protocol          = "TCP"
+
+  default_action {
+    type             = "forward"
+    target_group_arn = aws_lb_target_group.this[0].arn
+  }
+
+  tags = merge(var.tags, { Name = var.name })
+}
+
+################################################################################
+# ECS Fargate workload
+################################################################################
+
+resource "aws_cloudwatch_log_group" "this" {
+  count = local.fargate_enabled ? 1 : 0
+
+  name              = "/ecs/${var.name}"
+  retention_in_days = var.log_retention_days
+
+  tags = var.tags
+}
+
+data "aws_iam_policy_document" "ecs_tasks_assume" {
+  count = local.fargate_enabled ? 1 : 0
+
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["ecs-tasks.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_role" "execution" {
+  count = local.fargate_enabled ? 1 : 0
+
+  name               = "${var.name}-ecs-execution"
+  assume_role_policy = data.aws_iam_policy_document.ecs_tasks_assume[0].json
+
+  tags = var.tags
+}
+
+resource "aws_iam_role_policy_attachment" "execution" {
+  count = local.fargate_enabled ? 1 : 0
+
+  role       = aws_iam_role.execution[0].name
+  policy_arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
+}
+
+resource "aws_ecs_cluster" "this" {
+  count = local.fargate_enabled ? 1 : 0
+
+  name = var.name
+
+  tags = var.tags
+}
+
+resource "aws_ecs_task_definition" "this" {
+  count = local.fargate_enabled ? 1 : 0
+
+  family                   = var.name
+  requires_compatibilities = ["FARGATE"]
+  network_mode             = "awsvpc"
+  cpu                      = tostring(local.fargate.cpu)
+  memory                   = tostring(local.fargate.memory)
+  execution_role_arn       = aws_iam_role.execution[0].arn
+
+  container_definitions = jsonencode([{
+    name      = var.name
+    image     = local.fargate.image
+    essential = true
+    portMappings = [{
+      containerPort = local.fargate.container_port
+      protocol      = "tcp"
+    }]
+    environment = [for k in sort(keys(local.fargate.environment)) : { name = k, value = local.fargate.environment[k] }]
+    logConfiguration = {
+      logDriver = "awslogs"
+      options = {
+        "awslogs-group"         = aws_cloudwatch_log_group.this[0].name
+        "awslogs-region"        = local.region
+        "awslogs-stream-prefix" = var.name
+      }
+    }
+  }])
+
+  tags = var.tags
+}
+
+resource "aws_ecs_service" "this" {
+  count = local.fargate_enabled ? 1 : 0
+
+  name            = var.name
+  cluster         = aws_ecs_cluster.this[0].arn
+  task_definition = aws_ecs_task_definition.this[0].arn
+  desired_count   = local.fargate.desired_count
+  launch_type     = "FARGATE"
+
+  network_configuration {
+    subnets          = local.subnet_ids
+    security_groups  = [aws_security_group.tasks[0].id]
+    assign_public_ip = false
+  }
+
+  load_balancer {
+    target_group_arn = aws_lb_target_group.this[0].arn
+    container_name   = var.name
+    container_port   = local.fargate.container_port
+  }
+
+  tags = var.tags
+
+  depends_on = [
+    aws_lb_listener.this,
+    aws_iam_role_policy_attachment.execution,
+    aws_vpc_endpoint.interface,
+    aws_vpc_endpoint.s3,
+    aws_route.private_nat,
+  ]
+}
