@@ -1,0 +1,50 @@
+"""End-to-end fixtures: a patched moto emulator per session and real deploys of env files into it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from crossgate import emulator
+from crossgate.aws_sessions import AccountSessions
+from crossgate.config import Environment, load_environment
+from crossgate.orchestrate import Orchestrator, StackOutcome
+from crossgate.synth import Manifest, synthesize
+
+
+@dataclass
+class Deployment:
+    """One env deployed into the emulator: its stacks, outputs and sessions into each account."""
+
+    env: Environment
+    manifest: Manifest
+    orchestrator: Orchestrator
+    outcomes: list[StackOutcome]
+    sessions: AccountSessions
+
+    def outputs(self) -> dict[str, dict[str, Any]]:
+        return self.orchestrator.outputs()
+
+    def central_client(self, service: str) -> Any:
+        return self.sessions.client(self.env.config.central, service)
+
+    def provider_client(self, name: str, service: str) -> Any:
+        return self.sessions.client(self.env.config.services[name], service)
+
+
+@pytest.fixture(scope="session")
+def emulator_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with emulator.Emulator(state_dir=tmp_path_factory.mktemp("emulator")) as running:
+        yield running.endpoint_url
+
+
+def deploy(env_path: Path, url: str, outdir: Path) -> Deployment:
+    env = load_environment(env_path)
+    manifest = synthesize(env, outdir, emulator_url=url)
+    orchestrator = Orchestrator(manifest, extra_env=emulator.terraform_environment(url))
+    outcomes = orchestrator.run("deploy")
+    return Deployment(env, manifest, orchestrator, outcomes, AccountSessions(emulator_url=url))

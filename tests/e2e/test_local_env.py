@@ -1,0 +1,165 @@
+"""envs/local.yaml deployed for real (terraform + aws provider) into the two-account emulator."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from crossgate import emulator
+from crossgate.doctor import run_doctor
+from crossgate.paths import ENVS
+from crossgate.terraform import Terraform, TerraformError
+from tests.e2e.conftest import Deployment, deploy
+
+pytestmark = [pytest.mark.e2e, pytest.mark.terraform]
+
+CENTRAL = "111111111111"
+PROVIDER = "222222222222"
+
+
+@pytest.fixture(scope="module")
+def local(emulator_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]:
+    deployment = deploy(ENVS / "local.yaml", emulator_url, tmp_path_factory.mktemp("cdktf.out"))
+    yield deployment
+    deployment.orchestrator.run("destroy")  # no-op when the last test already destroyed everything
+
+
+def test_deploy_applies_every_stack(local: Deployment) -> None:
+    assert [(o.stack, o.status) for o in local.outcomes] == [
+        ("local-provider-employee", "applied"), ("local-central", "applied")], local.outcomes
+
+
+def test_endpoint_service_lives_in_the_provider_account_and_allows_central(local: Deployment) -> None:
+    outputs = local.outputs()["local-provider-employee"]
+    ec2 = local.provider_client("employee", "ec2")
+    (config,) = ec2.describe_vpc_endpoint_service_configurations(
+        ServiceIds=[outputs["endpoint_service_id"]])["ServiceDetails"]
+    assert config["ServiceName"] == outputs["endpoint_service_name"]
+    assert config["AcceptanceRequired"] is False
+    assert any(f":{PROVIDER}:" in arn for arn in config["NetworkLoadBalancerArns"])
+    principals = ec2.describe_vpc_endpoint_service_permissions(
+        ServiceId=outputs["endpoint_service_id"])["AllowedPrincipals"]
+    assert [p["Principal"] for p in principals] == [f"arn:aws:iam::{CENTRAL}:root"]
+
+
+def test_endpoint_lives_in_the_central_account(local: Deployment) -> None:
+    outputs = local.outputs()
+    wiring = outputs["local-central"]["services"]["employee"]
+    (endpoint,) = local.central_client("ec2").describe_vpc_endpoints(
+        VpcEndpointIds=[wiring["endpoint_id"]])["VpcEndpoints"]
+    assert endpoint["OwnerId"] == CENTRAL
+    assert endpoint["VpcEndpointType"] == "Interface"
+    assert endpoint["ServiceName"] == outputs["local-provider-employee"]["endpoint_service_name"]
+    assert len(endpoint["NetworkInterfaceIds"]) == 2, "one ENI per central subnet (az_count 2)"
+
+
+def test_cloud_map_instances_are_exactly_the_endpoint_eni_ips(local: Deployment) -> None:
+    wiring = local.outputs()["local-central"]["services"]["employee"]
+    ec2 = local.central_client("ec2")
+    (endpoint,) = ec2.describe_vpc_endpoints(VpcEndpointIds=[wiring["endpoint_id"]])["VpcEndpoints"]
+    enis = ec2.describe_network_interfaces(NetworkInterfaceIds=endpoint["NetworkInterfaceIds"])["NetworkInterfaces"]
+    eni_ips = sorted(eni["PrivateIpAddress"] for eni in enis)
+    instances = local.central_client("servicediscovery").list_instances(
+        ServiceId=wiring["cloudmap_service_arn"].rsplit("/", 1)[-1])["Instances"]
+    assert sorted(i["Attributes"]["AWS_INSTANCE_IPV4"] for i in instances) == eni_ips
+    assert {i["Attributes"]["AWS_INSTANCE_PORT"] for i in instances} == {"8080"}
+    assert sorted(wiring["endpoint_eni_ips"]) == eni_ips
+
+
+def test_integration_and_routes(local: Deployment) -> None:
+    central = local.outputs()["local-central"]
+    wiring = central["services"]["employee"]
+    api = local.central_client("apigatewayv2")
+    integration = api.get_integration(ApiId=central["api_id"], IntegrationId=wiring["integration_id"])
+    assert integration["IntegrationUri"] == wiring["cloudmap_service_arn"]
+    assert integration["ConnectionType"] == "VPC_LINK"
+    assert integration["ConnectionId"] == central["vpc_link_id"]
+    assert integration["PayloadFormatVersion"] == "1.0"
+    assert integration["RequestParameters"] == {"overwrite:path": "$request.path"}
+    routes = {r["RouteKey"]: r for r in api.get_routes(ApiId=central["api_id"])["Items"]}
+    assert set(routes) == {"ANY /employees", "ANY /employees/{proxy+}"}
+    assert {r["Target"] for r in routes.values()} == {f"integrations/{wiring['integration_id']}"}
+
+
+def test_replan_has_no_changes(local: Deployment) -> None:
+    assert {o.stack: o.status for o in local.orchestrator.run("plan")} == {
+        "local-provider-employee": "unchanged", "local-central": "unchanged"}
+
+
+def test_doctor_passes_then_catches_breakage(local: Deployment) -> None:
+    assert all(c.ok for c in run_doctor(local.env, local.outputs(), local.sessions))
+    outputs = local.outputs()
+    wiring = outputs["local-central"]["services"]["employee"]
+    discovery = local.central_client("servicediscovery")
+    service_id = wiring["cloudmap_service_arn"].rsplit("/", 1)[-1]
+    instance = discovery.list_instances(ServiceId=service_id)["Instances"][0]
+
+    # an IP changed under the gateway
+    discovery.register_instance(ServiceId=service_id, InstanceId=instance["Id"], Attributes={
+        **instance["Attributes"], "AWS_INSTANCE_IPV4": "10.99.99.99"})
+    failed = [c.name for c in run_doctor(local.env, outputs, local.sessions) if not c.ok]
+    assert failed == ["employee: Cloud Map instances = endpoint ENI IPs"]
+
+    # an instance deregistered
+    discovery.deregister_instance(ServiceId=service_id, InstanceId=instance["Id"])
+    failed = [c.name for c in run_doctor(local.env, outputs, local.sessions) if not c.ok]
+    assert failed == ["employee: Cloud Map instances = endpoint ENI IPs"]
+
+    # the central account's permission removed in the provider account
+    provider_ec2 = local.provider_client("employee", "ec2")
+    service = outputs["local-provider-employee"]["endpoint_service_id"]
+    provider_ec2.modify_vpc_endpoint_service_permissions(
+        ServiceId=service, RemoveAllowedPrincipals=[f"arn:aws:iam::{CENTRAL}:root"])
+    failed = [c.name for c in run_doctor(local.env, outputs, local.sessions) if not c.ok]
+    assert "employee: endpoint service allows the central account 111111111111" in failed
+
+    # a re-deploy repairs all of it
+    assert all(o.ok for o in local.orchestrator.run("deploy"))
+    assert all(c.ok for c in run_doctor(local.env, local.outputs(), local.sessions))
+
+
+def test_wrong_account_credentials_are_refused_before_any_change(local: Deployment, tmp_path: Path) -> None:
+    stack = local.manifest.stack("local-central")
+    copy = tmp_path / "wrong-account"
+    shutil.copytree(stack.directory, copy, ignore=shutil.ignore_patterns(".terraform", "*.tfplan"))
+    config = json.loads((copy / "cdk.tf.json").read_text())
+    config["provider"]["aws"][0]["assume_role"][0]["role_arn"] = "arn:aws:iam::333333333333:role/intruder"
+    (copy / "cdk.tf.json").write_text(json.dumps(config))
+    tf = Terraform(copy, extra_env=emulator.terraform_environment(local.sessions.emulator_url or ""))
+    tf.init()
+    with pytest.raises(TerraformError) as raised:
+        tf.plan()
+    assert "333333333333" in str(raised.value) and "allowed" in str(raised.value).lower()
+    assert {o.status for o in local.orchestrator.run("plan")} == {"unchanged"}
+
+
+def test_destroy_leaves_nothing_behind(local: Deployment) -> None:
+    outputs = local.outputs()
+    api_id = outputs["local-central"]["api_id"]
+    outcomes = local.orchestrator.run("destroy")
+    assert [(o.stack, o.status) for o in outcomes] == [
+        ("local-central", "destroyed"), ("local-provider-employee", "destroyed")]
+    for stack in local.manifest.stacks:
+        assert Terraform(stack.directory, extra_env=local.orchestrator.extra_env).state_list() == []
+
+    central_ec2 = local.central_client("ec2")
+    tagged = [{"Name": "tag:crossgate:env", "Values": ["local"]}]
+    assert central_ec2.describe_vpc_endpoints()["VpcEndpoints"] == []
+    assert central_ec2.describe_vpcs(Filters=tagged)["Vpcs"] == []
+    assert central_ec2.describe_security_groups(Filters=tagged)["SecurityGroups"] == []
+    api = local.central_client("apigatewayv2")
+    assert api_id not in [a["ApiId"] for a in api.get_apis()["Items"]]
+    assert api.get_vpc_links()["Items"] == []
+    assert local.central_client("servicediscovery").list_namespaces()["Namespaces"] == []
+
+    provider_ec2 = local.provider_client("employee", "ec2")
+    assert provider_ec2.describe_vpc_endpoint_service_configurations()["ServiceDetails"] == []
+    assert provider_ec2.describe_vpcs(Filters=tagged)["Vpcs"] == []
+    assert local.provider_client("employee", "elbv2").describe_load_balancers()["LoadBalancers"] == []
+    ecs = local.provider_client("employee", "ecs")
+    assert [c for c in ecs.describe_clusters(clusters=ecs.list_clusters()["clusterArns"])["clusters"]
+            if c["status"] == "ACTIVE"] == []
