@@ -337,7 +337,7 @@ resource "aws_apigatewayv2_route" "this" {
         var.authorizers[each.value.authorization.authorizer].type == (each.value.authorization.type == "JWT" ? "JWT" : "REQUEST"),
         false
       )
-      error_message = "Route \"${each.key}\" (service ${each.value.service}) uses ${each.value.authorization.type} authorization with authorizer \"${coalesce(each.value.authorization.authorizer, "")}\", but var.authorizers has no ${each.value.authorization.type == "JWT" ? "JWT" : "REQUEST"} authorizer by that name (known: ${jsonencode({ for k, a in var.authorizers : k => a.type })})."
+      error_message = "Route \"${each.key}\" (service ${each.value.service}) uses ${each.value.authorization.type} authorization with authorizer ${jsonencode(each.value.authorization.authorizer)}, but var.authorizers has no ${each.value.authorization.type == "JWT" ? "JWT" : "REQUEST"} authorizer by that name (known: ${jsonencode({ for k, a in var.authorizers : k => a.type })})."
     }
   }
 }
