@@ -1,0 +1,234 @@
+"""Each moto patch, checked with boto3 only against the running emulator (fast, no terraform).
+
+Every test here fails on unpatched moto 5.2.5, except the S3 conditional-write one, which pins
+the claim that moto needs no patch for Terraform's native S3 lockfile.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import uuid
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError
+from conftest import CENTRAL_ACCOUNT, PROVIDER_ACCOUNT, AccountClient
+from emulator_network import Network, make_internal_nlb, make_network
+
+from crossgate.emulator import BASE_ACCOUNT_ID, EMULATOR_REGION, STATE_BUCKET
+
+
+def _unique(prefix: str) -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:8]}"
+
+
+@pytest.fixture(scope="module")
+def endpoint_service(account_client: AccountClient) -> dict[str, Any]:
+    """An endpoint service over an internal NLB in the provider account."""
+    network = make_network(account_client(PROVIDER_ACCOUNT, "ec2"), "10.30.0.0/16", ["10.30.1.0/24"])
+    nlb = make_internal_nlb(account_client(PROVIDER_ACCOUNT, "elbv2"), _unique("nlb"), network.subnet_ids)
+    ec2 = account_client(PROVIDER_ACCOUNT, "ec2")
+    config = ec2.create_vpc_endpoint_service_configuration(
+        NetworkLoadBalancerArns=[nlb], AcceptanceRequired=False
+    )["ServiceConfiguration"]
+    return dict(config)
+
+
+@pytest.fixture()
+def central_network(account_client: AccountClient) -> Network:
+    octet = uuid.uuid4().int % 200 + 40
+    return make_network(
+        account_client(CENTRAL_ACCOUNT, "ec2"),
+        f"10.{octet}.0.0/16",
+        [f"10.{octet}.1.0/24", f"10.{octet}.2.0/24"],
+    )
+
+
+def _endpoint_ips(ec2: Any, endpoint: dict[str, Any]) -> dict[str, str]:
+    enis = ec2.describe_network_interfaces(NetworkInterfaceIds=endpoint["NetworkInterfaceIds"])
+    return {eni["SubnetId"]: eni["PrivateIpAddress"] for eni in enis["NetworkInterfaces"]}
+
+
+# -- accounts (no patch: moto's STS already does this) ------------------------------------------
+@pytest.mark.parametrize("account_id", [PROVIDER_ACCOUNT, CENTRAL_ACCOUNT])
+def test_assume_role_lands_in_the_role_account(account_client: AccountClient, account_id: str) -> None:
+    identity = account_client(account_id, "sts").get_caller_identity()
+    assert identity["Account"] == account_id
+    assert f":{account_id}:assumed-role/" in identity["Arn"]
+
+
+def test_base_credentials_own_the_state_bucket(base_session: Any, emulator: Any) -> None:
+    assert base_session.client("sts", endpoint_url=emulator.endpoint_url).get_caller_identity()[
+        "Account"
+    ] == BASE_ACCOUNT_ID
+    s3 = base_session.client("s3", endpoint_url=emulator.endpoint_url)
+    assert s3.get_bucket_location(Bucket=STATE_BUCKET)["LocationConstraint"] == EMULATOR_REGION
+    assert s3.get_bucket_versioning(Bucket=STATE_BUCKET)["Status"] == "Enabled"
+
+
+# -- S3 lockfile: claim checked, moto already honours it ----------------------------------------
+def test_s3_conditional_put_refuses_an_existing_key(base_session: Any, emulator: Any) -> None:
+    s3 = base_session.client("s3", endpoint_url=emulator.endpoint_url)
+    key = f"{_unique('lock')}.tflock"
+    s3.put_object(Bucket=STATE_BUCKET, Key=key, Body=b"holder-1", IfNoneMatch="*")
+    with pytest.raises(ClientError) as error:
+        s3.put_object(Bucket=STATE_BUCKET, Key=key, Body=b"holder-2", IfNoneMatch="*")
+    assert error.value.response["Error"]["Code"] == "PreconditionFailed"
+    assert s3.get_object(Bucket=STATE_BUCKET, Key=key)["Body"].read() == b"holder-1"
+    s3.delete_object(Bucket=STATE_BUCKET, Key=key)
+    s3.put_object(Bucket=STATE_BUCKET, Key=key, Body=b"holder-2", IfNoneMatch="*")
+
+
+# -- ECS availabilityZoneRebalancing ------------------------------------------------------------
+@pytest.mark.parametrize(("requested", "stored"), [(None, "ENABLED"), ("DISABLED", "DISABLED"), ("ENABLED", "ENABLED")])
+def test_ecs_service_keeps_availability_zone_rebalancing(
+    account_client: AccountClient, requested: str | None, stored: str
+) -> None:
+    ecs = account_client(PROVIDER_ACCOUNT, "ecs")
+    cluster = ecs.create_cluster(clusterName=_unique("cluster"))["cluster"]["clusterName"]
+    extra = {"availabilityZoneRebalancing": requested} if requested else {}
+    name = ecs.create_service(cluster=cluster, serviceName=_unique("svc"), desiredCount=0, **extra)["service"][
+        "serviceName"
+    ]
+    described = ecs.describe_services(cluster=cluster, services=[name])["services"][0]
+    assert described["availabilityZoneRebalancing"] == stored
+
+    flipped = "DISABLED" if stored == "ENABLED" else "ENABLED"
+    ecs.update_service(cluster=cluster, service=name, availabilityZoneRebalancing=flipped)
+    described = ecs.describe_services(cluster=cluster, services=[name])["services"][0]
+    assert described["availabilityZoneRebalancing"] == flipped
+
+
+# -- endpoint service permissions ---------------------------------------------------------------
+def test_allowed_principal_gets_a_service_permission_id(
+    account_client: AccountClient, endpoint_service: dict[str, Any]
+) -> None:
+    ec2 = account_client(PROVIDER_ACCOUNT, "ec2")
+    service_id = endpoint_service["ServiceId"]
+    principal = f"arn:aws:iam::{CENTRAL_ACCOUNT}:root"
+    added = ec2.modify_vpc_endpoint_service_permissions(ServiceId=service_id, AddAllowedPrincipals=[principal])
+    assert added["ReturnValue"] is True
+    [entry] = added["AddedPrincipals"]
+    assert entry["Principal"] == principal
+    assert entry["PrincipalType"] == "Account"
+    assert entry["ServiceId"] == service_id
+    assert entry["ServicePermissionId"].startswith("vpce-svc-perm-")
+
+    listed = ec2.describe_vpc_endpoint_service_permissions(ServiceId=service_id)["AllowedPrincipals"]
+    assert [(p["Principal"], p["ServicePermissionId"]) for p in listed] == [
+        (principal, entry["ServicePermissionId"])
+    ]
+    filtered = ec2.describe_vpc_endpoint_service_permissions(
+        ServiceId=service_id, Filters=[{"Name": "principal", "Values": ["arn:aws:iam::999999999999:root"]}]
+    )["AllowedPrincipals"]
+    assert filtered == []
+
+    ec2.modify_vpc_endpoint_service_permissions(ServiceId=service_id, RemoveAllowedPrincipals=[principal])
+    assert ec2.describe_vpc_endpoint_service_permissions(ServiceId=service_id)["AllowedPrincipals"] == []
+
+
+# -- interface endpoint addressing --------------------------------------------------------------
+def test_endpoint_enis_get_ips_inside_their_subnets(
+    account_client: AccountClient, endpoint_service: dict[str, Any], central_network: Network
+) -> None:
+    ec2 = account_client(CENTRAL_ACCOUNT, "ec2")
+    endpoint = ec2.create_vpc_endpoint(
+        VpcId=central_network.vpc_id, ServiceName=endpoint_service["ServiceName"],
+        VpcEndpointType="Interface", SubnetIds=central_network.subnet_ids,
+    )["VpcEndpoint"]
+    ips = _endpoint_ips(ec2, endpoint)
+    assert set(ips) == set(central_network.subnet_ids)
+    for subnet_id, cidr in zip(central_network.subnet_ids, central_network.subnet_cidrs, strict=True):
+        network = ipaddress.ip_network(cidr)
+        address = ipaddress.ip_address(ips[subnet_id])
+        assert address in network
+        assert address not in {network.network_address + i for i in range(4)}  # AWS-reserved
+
+
+def test_endpoint_pins_requested_ips_and_frees_them_on_delete(
+    account_client: AccountClient, endpoint_service: dict[str, Any], central_network: Network
+) -> None:
+    ec2 = account_client(CENTRAL_ACCOUNT, "ec2")
+    pinned = {
+        s: str(ipaddress.ip_network(c).network_address + 10)
+        for s, c in zip(central_network.subnet_ids, central_network.subnet_cidrs, strict=True)
+    }
+
+    def create() -> dict[str, Any]:
+        return dict(ec2.create_vpc_endpoint(
+            VpcId=central_network.vpc_id, ServiceName=endpoint_service["ServiceName"],
+            VpcEndpointType="Interface", SubnetIds=central_network.subnet_ids,
+            SubnetConfigurations=[{"SubnetId": s, "Ipv4": ip} for s, ip in pinned.items()],
+        )["VpcEndpoint"])
+
+    endpoint = create()
+    assert _endpoint_ips(ec2, endpoint) == pinned
+    with pytest.raises(ClientError) as taken:
+        create()
+    assert taken.value.response["Error"]["Code"] == "InvalidParameterValue"
+
+    ec2.delete_vpc_endpoints(VpcEndpointIds=[endpoint["VpcEndpointId"]])
+    assert _endpoint_ips(ec2, create()) == pinned
+
+
+@pytest.mark.parametrize("bad_offset", [0, 3, 255, 256])
+def test_endpoint_rejects_unusable_pinned_ips(
+    account_client: AccountClient, endpoint_service: dict[str, Any], central_network: Network, bad_offset: int
+) -> None:
+    ec2 = account_client(CENTRAL_ACCOUNT, "ec2")
+    subnet_id, cidr = central_network.subnet_ids[0], central_network.subnet_cidrs[0]
+    bad_ip = str(ipaddress.ip_network(cidr).network_address + bad_offset)
+    with pytest.raises(ClientError) as error:
+        ec2.create_vpc_endpoint(
+            VpcId=central_network.vpc_id, ServiceName=endpoint_service["ServiceName"],
+            VpcEndpointType="Interface", SubnetIds=[subnet_id],
+            SubnetConfigurations=[{"SubnetId": subnet_id, "Ipv4": bad_ip}],
+        )
+    assert error.value.response["Error"]["Code"] == "InvalidParameterValue"
+    assert ec2.describe_vpc_endpoints(
+        Filters=[{"Name": "vpc-id", "Values": [central_network.vpc_id]}]
+    )["VpcEndpoints"] == []
+
+
+@pytest.mark.parametrize("requested", [None, "us-east-2"])
+def test_endpoint_reports_its_service_region(
+    account_client: AccountClient, endpoint_service: dict[str, Any], central_network: Network, requested: str | None
+) -> None:
+    ec2 = account_client(CENTRAL_ACCOUNT, "ec2")
+    extra = {"ServiceRegion": requested} if requested else {}
+    endpoint = ec2.create_vpc_endpoint(
+        VpcId=central_network.vpc_id, ServiceName=endpoint_service["ServiceName"],
+        VpcEndpointType="Interface", SubnetIds=central_network.subnet_ids[:1], **extra,
+    )["VpcEndpoint"]
+    described = ec2.describe_vpc_endpoints(VpcEndpointIds=[endpoint["VpcEndpointId"]])["VpcEndpoints"][0]
+    assert described["ServiceRegion"] == (requested or EMULATOR_REGION)
+
+
+# -- DescribeVpcEndpointConnections -------------------------------------------------------------
+def test_service_owner_sees_connections_from_other_accounts(
+    account_client: AccountClient, endpoint_service: dict[str, Any], central_network: Network
+) -> None:
+    central = account_client(CENTRAL_ACCOUNT, "ec2")
+    endpoint = central.create_vpc_endpoint(
+        VpcId=central_network.vpc_id, ServiceName=endpoint_service["ServiceName"],
+        VpcEndpointType="Interface", SubnetIds=central_network.subnet_ids,
+    )["VpcEndpoint"]
+    owner = account_client(PROVIDER_ACCOUNT, "ec2")
+
+    connections = owner.describe_vpc_endpoint_connections(
+        Filters=[{"Name": "vpc-endpoint-id", "Values": [endpoint["VpcEndpointId"]]}]
+    )["VpcEndpointConnections"]
+    assert len(connections) == 1
+    connection = connections[0]
+    assert connection["ServiceId"] == endpoint_service["ServiceId"]
+    assert connection["VpcEndpointOwner"] == CENTRAL_ACCOUNT
+    assert connection["VpcEndpointState"] == "available"
+    assert connection["VpcEndpointRegion"] == EMULATOR_REGION
+    assert connection["NetworkLoadBalancerArns"] == endpoint_service["NetworkLoadBalancerArns"]
+
+    # The consumer owns no endpoint service, so it sees no connections; deleted endpoints vanish.
+    assert central.describe_vpc_endpoint_connections()["VpcEndpointConnections"] == []
+    central.delete_vpc_endpoints(VpcEndpointIds=[endpoint["VpcEndpointId"]])
+    assert owner.describe_vpc_endpoint_connections(
+        Filters=[{"Name": "vpc-endpoint-id", "Values": [endpoint["VpcEndpointId"]]}]
+    )["VpcEndpointConnections"] == []
