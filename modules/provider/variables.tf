@@ -136,7 +136,7 @@ variable "fargate" {
   }
 
   validation {
-    condition     = var.fargate == null ? true : can(regex("^/[^ ]{0,1023}$", var.fargate.health_check_path))
+    condition     = var.fargate == null ? true : can(regex("^/[^[:space:]]*$", var.fargate.health_check_path)) && length(var.fargate.health_check_path) <= 1024
     error_message = "fargate.health_check_path must start with \"/\" and contain no spaces."
   }
 

@@ -1,0 +1,217 @@
+# Bad inputs are rejected at plan with a clear message.
+
+mock_provider "aws" {
+  mock_data "aws_region" {
+    defaults = { name = "us-east-1" }
+  }
+  mock_data "aws_partition" {
+    defaults = { partition = "aws" }
+  }
+  mock_data "aws_availability_zones" {
+    defaults = { names = ["us-east-1a", "us-east-1b"] }
+  }
+  mock_data "aws_iam_policy_document" {
+    defaults = { json = "{}" }
+  }
+  mock_data "aws_vpc" {
+    defaults = { cidr_block = "10.50.0.0/16" }
+  }
+  mock_resource "aws_lb" {
+    defaults = { arn = "arn:aws:elasticloadbalancing:us-east-1:222222222222:loadbalancer/net/x/abc" }
+  }
+}
+
+variables {
+  name               = "employee"
+  allowed_principals = ["arn:aws:iam::111111111111:root"]
+  nlb_arn            = "arn:aws:elasticloadbalancing:us-east-1:222222222222:loadbalancer/net/existing/abc"
+}
+
+run "valid_baseline" {
+  command = plan
+}
+
+run "empty_principals" {
+  command = plan
+  variables {
+    allowed_principals = []
+  }
+  expect_failures = [var.allowed_principals]
+}
+
+run "wildcard_principal" {
+  command = plan
+  variables {
+    allowed_principals = ["*"]
+  }
+  expect_failures = [var.allowed_principals]
+}
+
+run "malformed_principal" {
+  command = plan
+  variables {
+    allowed_principals = ["arn:aws:iam::1111:root"]
+  }
+  expect_failures = [var.allowed_principals]
+}
+
+run "account_id_is_not_an_arn" {
+  command = plan
+  variables {
+    allowed_principals = ["arn:aws:iam::111111111111:root", "111111111111"]
+  }
+  expect_failures = [var.allowed_principals]
+}
+
+run "port_zero" {
+  command = plan
+  variables {
+    port = 0
+  }
+  expect_failures = [var.port]
+}
+
+run "port_too_large" {
+  command = plan
+  variables {
+    port = 70000
+  }
+  expect_failures = [var.port]
+}
+
+run "both_nlb_and_fargate" {
+  command = plan
+  variables {
+    fargate = { image = "employee:1" }
+  }
+  expect_failures = [aws_vpc_endpoint_service.this]
+}
+
+run "neither_nlb_nor_fargate" {
+  command = plan
+  variables {
+    nlb_arn = null
+  }
+  expect_failures = [aws_vpc_endpoint_service.this]
+}
+
+run "bad_name_uppercase" {
+  command = plan
+  variables {
+    name = "Employee"
+  }
+  expect_failures = [var.name]
+}
+
+run "bad_name_too_long" {
+  command = plan
+  variables {
+    name = "a-name-much-too-long-for-an-nlb"
+  }
+  expect_failures = [var.name]
+}
+
+run "bad_nlb_arn" {
+  command = plan
+  variables {
+    nlb_arn = "arn:aws:elasticloadbalancing:us-east-1:222222222222:loadbalancer/app/alb/abc"
+  }
+  expect_failures = [var.nlb_arn]
+}
+
+run "bad_supported_region" {
+  command = plan
+  variables {
+    supported_regions = ["mars-1"]
+  }
+  expect_failures = [var.supported_regions]
+}
+
+run "bad_fargate_cpu_memory" {
+  command = plan
+  variables {
+    nlb_arn = null
+    fargate = { image = "employee:1", cpu = 256, memory = 4096 }
+  }
+  expect_failures = [var.fargate]
+}
+
+run "bad_fargate_container_port" {
+  command = plan
+  variables {
+    nlb_arn = null
+    fargate = { image = "employee:1", container_port = 0 }
+  }
+  expect_failures = [var.fargate]
+}
+
+run "bad_health_check_path" {
+  command = plan
+  variables {
+    nlb_arn = null
+    fargate = { image = "employee:1", health_check_path = "health" }
+  }
+  expect_failures = [var.fargate]
+}
+
+run "bad_image_pull" {
+  command = plan
+  variables {
+    image_pull = "internet"
+  }
+  expect_failures = [var.image_pull]
+}
+
+run "bad_log_retention" {
+  command = plan
+  variables {
+    log_retention_days = 10
+  }
+  expect_failures = [var.log_retention_days]
+}
+
+run "bad_vpc_cidr" {
+  command = plan
+  variables {
+    vpc_cidr = "10.20.0.0/8"
+  }
+  expect_failures = [var.vpc_cidr]
+}
+
+run "vpc_id_without_subnets" {
+  command = plan
+  variables {
+    nlb_arn = null
+    fargate = { image = "employee:1" }
+    vpc_id  = "vpc-0123456789abcdef0"
+  }
+  expect_failures = [aws_vpc_endpoint_service.this]
+}
+
+run "nat_with_existing_vpc" {
+  command = plan
+  variables {
+    nlb_arn    = null
+    fargate    = { image = "employee:1" }
+    vpc_id     = "vpc-0123456789abcdef0"
+    subnet_ids = ["subnet-0123456789abcdef0"]
+    image_pull = "nat"
+  }
+  expect_failures = [aws_vpc_endpoint_service.this]
+}
+
+run "enforcement_without_client_cidrs" {
+  command = plan
+  variables {
+    enforce_security_group_inbound_rules_on_private_link_traffic = true
+  }
+  expect_failures = [aws_vpc_endpoint_service.this]
+}
+
+run "open_privatelink_client_cidr" {
+  command = plan
+  variables {
+    privatelink_client_cidrs = ["0.0.0.0/0"]
+  }
+  expect_failures = [var.privatelink_client_cidrs]
+}
