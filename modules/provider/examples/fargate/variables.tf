@@ -1,0 +1,32 @@
+variable "region" {
+  description = "Region of the provider account deployment."
+  type        = string
+  default     = "us-east-1"
+
+  validation {
+    condition     = can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]+$", var.region))
+    error_message = "region must be an AWS region name such as us-east-1."
+  }
+}
+
+variable "allowed_principals" {
+  description = "IAM principals (e.g. the central account root) allowed to connect to the endpoint service."
+  type        = list(string)
+  default     = ["arn:aws:iam::111111111111:root"]
+
+  validation {
+    condition     = length(var.allowed_principals) > 0
+    error_message = "allowed_principals must not be empty."
+  }
+}
+
+variable "image" {
+  description = "Container image of the employee service (a private ECR image in this region, since image_pull uses VPC endpoints)."
+  type        = string
+  default     = "222222222222.dkr.ecr.us-east-1.amazonaws.com/employee:latest"
+
+  validation {
+    condition     = length(var.image) > 0
+    error_message = "image must not be empty."
+  }
+}
