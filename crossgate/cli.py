@@ -94,6 +94,8 @@ def _parser() -> argparse.ArgumentParser:
     demo = command("demo", "the main job on the local emulator: deploy, show, re-plan, destroy", _cmd_demo)
     demo.add_argument("--keep", action="store_true", help="keep the environment and emulator up until Ctrl-C")
 
+    unlock = command("unlock", "release a stale state lock left by a killed run", _cmd_unlock)
+    unlock.add_argument("lock_id", help="the lock ID terraform printed")
     command("doctor", "check a deployed environment against AWS (or the emulator)", _cmd_doctor)
     diagram = command("diagram", "write a Mermaid diagram of the environment", _cmd_diagram, stacks=False)
     diagram.add_argument("--env", default="local", help="env name in envs/ or a path to an env file")
@@ -309,6 +311,17 @@ def _write_review(args: argparse.Namespace, env: Environment, outcomes: list[Sta
     args.review.parent.mkdir(parents=True, exist_ok=True)
     args.review.write_text(text)
     print(f"review written to {args.review}")
+
+
+def _cmd_unlock(args: argparse.Namespace) -> int:
+    env = _load(args)
+    if len(args.stack) != 1:
+        raise CliError("unlock needs exactly one --stack (the stack whose lock to release)")
+    with _target(args, env, may_start=False) as url:
+        session = _session(args, env, url)
+        Orchestrator(session.manifest, extra_env=session.terraform_env).unlock(session.manifest.stacks[0], args.lock_id)
+    print(f"released lock {args.lock_id} of {args.stack[0]}")
+    return 0
 
 
 def _cmd_doctor(args: argparse.Namespace) -> int:

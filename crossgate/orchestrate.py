@@ -6,6 +6,7 @@ follows them. Destroy walks the layers backwards. A failed layer stops everythin
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -22,6 +23,26 @@ Reporter = Callable[[str, str], None]
 DEFAULT_PARALLELISM = 4
 # eni_lookup's postcondition text: AWS listed fewer endpoint ENIs than subnets right after create.
 EVENTUAL_CONSISTENCY_MARKER = "were expected (one per subnet)"
+
+
+STALE_LOCK_MARKER = "Error acquiring the state lock"
+UNREACHABLE_MARKERS = ("connection refused", "dial tcp", "no such host", "i/o timeout")
+
+
+def _hint(stack: Stack, exc: TerraformError) -> str:
+    """What to do next, for the failures whose terraform text does not say it plainly."""
+    text = exc.output
+    if STALE_LOCK_MARKER in text:
+        found = re.search(r"ID:\s+(\S+)", text)
+        lock_id = found.group(1) if found else "<lock id above>"
+        return (f"\nhint: the state of {stack.name} is locked. If no other crossgate or terraform run is "
+                f"working on it (e.g. a killed run left the lock), release it with:\n"
+                f"  crossgate unlock --stack {stack.name} {lock_id}   (plus the same --env)")
+    if any(marker in text.lower() for marker in UNREACHABLE_MARKERS):
+        return ("\nhint: AWS (or the local emulator) could not be reached. For emulator envs, check that "
+                "`crossgate emulator` still runs and CROSSGATE_EMULATOR_URL points at it; then re-run: "
+                "terraform converges from the state it saved.")
+    return ""
 
 
 @dataclass(frozen=True)
@@ -76,8 +97,9 @@ class Orchestrator:
                 return StackOutcome(stack.name, "skipped", time.monotonic() - started, detail)
             status, plan_json = self._act(stack, tf, action)
         except TerraformError as exc:
-            self.report(stack.name, f"failed: {exc}")
-            return StackOutcome(stack.name, "failed", time.monotonic() - started, str(exc))
+            detail = str(exc) + _hint(stack, exc)
+            self.report(stack.name, f"failed: {detail}")
+            return StackOutcome(stack.name, "failed", time.monotonic() - started, detail)
         self.report(stack.name, status)
         return StackOutcome(stack.name, status, time.monotonic() - started, plan_json=plan_json)
 
@@ -111,6 +133,12 @@ class Orchestrator:
             if not outputs:
                 missing.append(name)
         return missing
+
+    def unlock(self, stack: Stack, lock_id: str) -> None:
+        """Release a stale state lock (left by a killed terraform); only when no other run holds it."""
+        tf = self.terraform(stack)
+        tf.init()
+        tf.run("force-unlock", "-force", "-no-color", lock_id)
 
     def outputs(self) -> dict[str, dict[str, object]]:
         """Every stack's outputs (empty for a stack not deployed)."""

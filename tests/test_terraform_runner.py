@@ -10,7 +10,7 @@ import pytest
 
 from crossgate.orchestrate import Orchestrator
 from crossgate.synth import Manifest, Stack
-from crossgate.terraform import Terraform, TerraformError
+from crossgate.terraform import PlanResult, Result, Terraform, TerraformError
 
 pytestmark = pytest.mark.terraform
 
@@ -134,3 +134,41 @@ def test_orchestrator_stops_dependents_after_a_failure(tmp_path: Path) -> None:
     assert [(o.stack, o.status) for o in outcomes] == [("broken", "failed"), ("dependent", "skipped")]
     assert "undeclared input variable" in outcomes[0].detail
     assert not (dependent / "terraform.tfstate").exists()
+
+
+class LaggingTerraform(Terraform):
+    """Real terraform whose first apply fails the way eni_lookup's precondition does right after create."""
+
+    failed_once = False
+
+    def apply(self, plan: PlanResult) -> Result:
+        if not LaggingTerraform.failed_once:
+            LaggingTerraform.failed_once = True
+            super().apply(plan)  # the endpoint is created, as in AWS, before the lookup fails
+            raise TerraformError("apply", 1, "Error: Resource precondition failed\n"
+                                 "The VPC endpoint lists 1 network interface(s) but 2 were expected (one per subnet).")
+        return super().apply(plan)
+
+
+def test_deploy_retries_once_when_endpoint_enis_lag(tmp_path: Path) -> None:
+    directory = stack_dir(tmp_path, "lagging", DATA)
+
+    class Lagging(Orchestrator):
+        def terraform(self, stack: Stack) -> Terraform:
+            return LaggingTerraform(stack.directory, extra_env=self.extra_env)
+
+    events: list[str] = []
+    outcomes = Lagging(Manifest(tmp_path, (Stack("lagging", directory, ()),)),
+                       report=lambda stack, message: events.append(message)).run("deploy")
+    assert [(o.stack, o.status) for o in outcomes] == [("lagging", "applied")], outcomes
+    assert events.count("endpoint ENIs not all listed yet; retrying once") == 1
+    assert Terraform(directory).output_json() == {"greeting": "hello"}
+
+
+def test_other_failures_are_not_retried(tmp_path: Path) -> None:
+    body = 'resource "terraform_data" "x" {\n  provisioner "local-exec" {\n    command = "exit 3"\n  }\n}\n'
+    events: list[str] = []
+    outcomes = Orchestrator(Manifest(tmp_path, (Stack("x", stack_dir(tmp_path, "x", body), ()),)),
+                            report=lambda stack, message: events.append(message)).run("deploy")
+    assert outcomes[0].status == "failed"
+    assert not any("retrying" in e for e in events)
