@@ -175,6 +175,10 @@ def _print_outcomes(outcomes: list[StackOutcome]) -> None:
     print(f"{'stack':<34} {'result':<10} {'seconds':>8}")
     for outcome in outcomes:
         print(f"{outcome.stack:<34} {outcome.status:<10} {outcome.seconds:>8.1f}")
+    sys.stdout.flush()
+    for outcome in outcomes:
+        if not outcome.ok:
+            print(f"\ncrossgate: {outcome.stack} failed:\n{outcome.detail}", file=sys.stderr)
 
 
 def _summary(session: Session, outputs: dict[str, dict[str, object]]) -> str:

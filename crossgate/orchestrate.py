@@ -98,7 +98,7 @@ class Orchestrator:
             status, plan_json = self._act(stack, tf, action)
         except TerraformError as exc:
             detail = str(exc) + _hint(stack, exc)
-            self.report(stack.name, f"failed: {detail}")
+            self.report(stack.name, f"failed: {str(exc).splitlines()[0]} (details at the end)")
             return StackOutcome(stack.name, "failed", time.monotonic() - started, detail)
         self.report(stack.name, status)
         return StackOutcome(stack.name, status, time.monotonic() - started, plan_json=plan_json)

@@ -1,0 +1,158 @@
+"""Faults during a real deploy into the emulator: terraform killed mid-apply, the emulator stopped mid-apply.
+
+Each scenario deploys a copy of envs/local.yaml under its own env name through the real CLI in a child
+process, injects the fault while the provider stack's NLB is being created, then checks that crossgate
+explains what happened and that a re-run converges with a clean re-plan.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+
+from crossgate import emulator
+from crossgate.aws_sessions import AccountSessions
+from crossgate.config import load_environment
+from crossgate.paths import ENVS, REPO_ROOT
+
+pytestmark = [pytest.mark.e2e, pytest.mark.terraform]
+
+
+def env_copy(folder: Path, name: str) -> Path:
+    path = folder / f"{name}.yaml"
+    path.write_text((ENVS / "local.yaml").read_text())
+    return path
+
+
+def cli(*args: str, url: str, outdir: Path, timeout: float = 900) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "crossgate.cli", *args, "--emulator-url", url, "--outdir",
+                           str(outdir)], cwd=REPO_ROOT, capture_output=True, text=True, timeout=timeout, check=False)
+
+
+def start_deploy(env_path: Path, url: str, outdir: Path) -> subprocess.Popen[str]:
+    return subprocess.Popen([sys.executable, "-m", "crossgate.cli", "deploy", "--env", str(env_path),
+                             "--emulator-url", url, "--outdir", str(outdir)], cwd=REPO_ROOT, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+
+
+def wait_for_nlb(env_path: Path, url: str, timeout: float = 300) -> None:
+    """Block until the provider stack's apply has reached its NLB (the longest wait of the deploy)."""
+    service = load_environment(env_path).config.services["employee"]
+    elbv2 = AccountSessions(emulator_url=url).client(service, "elbv2")
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        names = [lb["LoadBalancerName"] for lb in elbv2.describe_load_balancers()["LoadBalancers"]]
+        if any(name.startswith(env_path.stem) for name in names):
+            return
+        time.sleep(0.5)
+    raise AssertionError("the deploy never reached its NLB")
+
+
+def terraform_applies(stack_dir: Path) -> list[int]:
+    """PIDs of `terraform apply` processes working in one stack folder."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes().split(b"\0")
+            cwd = os.readlink(entry / "cwd")
+        except OSError:
+            continue
+        if cmdline and cmdline[0].endswith(b"terraform") and b"apply" in cmdline and Path(cwd) == stack_dir:
+            pids.append(int(entry.name))
+    return pids
+
+
+def kill_terraform_mid_apply(env_path: Path, url: str, outdir: Path, sig: signal.Signals) -> str:
+    deploy = start_deploy(env_path, url, outdir)
+    wait_for_nlb(env_path, url)
+    time.sleep(25)  # past terraform's 20 s state-persist interval: what was created before is in the state
+    stack_dir = outdir / "stacks" / f"{env_path.stem}-provider-employee"
+    pids = terraform_applies(stack_dir)
+    assert pids, "no terraform apply to interrupt"
+    for pid in pids:
+        os.kill(pid, sig)
+    output, _ = deploy.communicate(timeout=600)
+    assert deploy.returncode == 1, output
+    return output
+
+
+def converges(env_path: Path, url: str, outdir: Path) -> None:
+    redeploy = cli("deploy", "--env", str(env_path), url=url, outdir=outdir)
+    assert redeploy.returncode == 0, redeploy.stdout + redeploy.stderr
+    replan = cli("plan", "--env", str(env_path), "--detailed-exitcode", url=url, outdir=outdir)
+    assert replan.returncode == 0, replan.stdout + replan.stderr
+    destroy = cli("destroy", "--env", str(env_path), url=url, outdir=outdir)
+    assert destroy.returncode == 0, destroy.stdout + destroy.stderr
+
+
+def test_sigterm_mid_apply_then_rerun_converges(emulator_url: str, tmp_path: Path) -> None:
+    env_path = env_copy(tmp_path, "fault-term")
+    output = kill_terraform_mid_apply(env_path, emulator_url, tmp_path / "out", signal.SIGTERM)
+    assert "fault-term-provider-employee" in output and "failed" in output
+    converges(env_path, emulator_url, tmp_path / "out")
+
+
+def test_sigkill_mid_apply_explains_the_stale_lock_then_converges(emulator_url: str, tmp_path: Path) -> None:
+    env_path = env_copy(tmp_path, "fault-kill")
+    outdir = tmp_path / "out"
+    kill_terraform_mid_apply(env_path, emulator_url, outdir, signal.SIGKILL)
+
+    locked = cli("deploy", "--env", str(env_path), url=emulator_url, outdir=outdir)
+    assert locked.returncode == 1
+    assert "is locked" in locked.stderr + locked.stdout
+    unlock_hint = next(line for line in (locked.stdout + locked.stderr).splitlines()
+                       if line.strip().startswith("crossgate unlock"))
+    lock_id = unlock_hint.split()[4]
+    unlocked = cli("unlock", "--env", str(env_path), "--stack", "fault-kill-provider-employee", lock_id,
+                   url=emulator_url, outdir=outdir)
+    assert unlocked.returncode == 0, unlocked.stderr
+    converges(env_path, emulator_url, outdir)
+
+
+@pytest.fixture
+def own_emulator(tmp_path: Path) -> Iterator[emulator.Emulator]:
+    running = emulator.Emulator(state_dir=tmp_path)
+    running.start()
+    yield running
+    running.stop()
+
+
+def test_emulator_stopped_mid_apply_is_explained_and_a_rerun_converges(
+        own_emulator: emulator.Emulator, tmp_path: Path) -> None:
+    env_path = env_copy(tmp_path, "fault-stop")
+    outdir = tmp_path / "out"
+    url = own_emulator.endpoint_url
+    deploy = start_deploy(env_path, url, outdir)
+    wait_for_nlb(env_path, url)
+    own_emulator.stop()
+    output, _ = deploy.communicate(timeout=600)
+    assert deploy.returncode == 1
+    assert "could not be reached" in output and "Traceback" not in output
+
+    # moto keeps everything in memory: the restarted emulator is empty, state included, and the re-run
+    # rebuilds the environment from nothing (with real AWS, the re-run resumes from the saved state).
+    restarted = emulator.Emulator(state_dir=tmp_path / "again")
+    restarted.start()
+    try:
+        converges(env_path, restarted.endpoint_url, outdir)
+    finally:
+        restarted.stop()
+
+
+def test_unreachable_emulator_is_a_clear_error(tmp_path: Path) -> None:
+    env_path = env_copy(tmp_path, "fault-none")
+    result = cli("plan", "--env", str(env_path), url="http://127.0.0.1:9", outdir=tmp_path / "out", timeout=600)
+    assert result.returncode == 1
+    assert "could not be reached" in result.stderr and "Traceback" not in result.stderr
+    data = yaml.safe_load(env_path.read_text())
+    assert data["target"] == "emulator"
