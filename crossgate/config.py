@@ -171,7 +171,7 @@ class Throttling(_Strict):
 
 
 class Api(_Strict):
-    name: str = "central-api"
+    name: str = Field(default="central-api", pattern=r"^[a-z](?:[a-z0-9-]*[a-z0-9])?$")
     throttling: Throttling = Throttling()
     access_logs: bool = True
     log_retention_days: Literal[1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1827, 3653] = 30
@@ -505,9 +505,34 @@ def load_environment(path: Path) -> Environment:
     except ValidationError as exc:
         problems.extend(_problems_from(shown, exc))
         raise EnvConfigError(problems) from None
+    problems.extend(_resource_name_problems(shown, name, config))
     if problems:
         raise EnvConfigError(problems)
     return Environment(name=name, path=path, config=config)
+
+
+# Names the modules derive from the env: the provider module's name is also its NLB's (AWS: 32 chars,
+# module: 24), the central module's prefixes its API, VPC link and log group (module: 32).
+MAX_PROVIDER_NAME = 24
+MAX_CENTRAL_NAME = 32
+
+
+def _resource_name_problems(file: str, env_name: str, config: EnvConfig) -> list[EnvProblem]:
+    problems = []
+    for service in config.services:
+        derived = f"{env_name}-{service}"
+        if len(derived) > MAX_PROVIDER_NAME:
+            problems.append(EnvProblem(
+                file, f"services.{service}",
+                f"resource names '{derived}' ({len(derived)} chars) would exceed {MAX_PROVIDER_NAME} (NLB names); "
+                "fix: shorten the service name or the env file name"))
+    derived = f"{env_name}-{config.central.api.name}"
+    if len(derived) > MAX_CENTRAL_NAME:
+        problems.append(EnvProblem(
+            file, "central.api.name",
+            f"resource names '{derived}' ({len(derived)} chars) would exceed {MAX_CENTRAL_NAME}; "
+            "fix: shorten api.name or the env file name"))
+    return problems
 
 
 def _problems_from(file: str, exc: ValidationError) -> list[EnvProblem]:

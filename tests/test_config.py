@@ -182,6 +182,17 @@ def test_missing_file(tmp_path: Path) -> None:
         load_environment(tmp_path / "absent.yaml")
 
 
+def test_derived_resource_names_fit_aws_limits(tmp_path: Path) -> None:
+    data = copy.deepcopy(VALID)
+    data["services"] = {"a-very-long-service-name": data["services"]["employee"]}
+    data["central"]["api"] = {"name": "an-api-name-that-is-long-too"}
+    with pytest.raises(EnvConfigError) as raised:
+        load_environment(write_env(tmp_path, data, name="production"))
+    fields = {p.field: p.message for p in raised.value.problems}
+    assert "production-a-very-long-service-name" in fields["services.a-very-long-service-name"]
+    assert "fix: shorten" in fields["central.api.name"]
+
+
 def test_env_name_must_be_dns_safe(tmp_path: Path) -> None:
     with pytest.raises(EnvConfigError, match="not DNS-safe"):
         load_environment(write_env(tmp_path, VALID, name="Prod_Env"))
