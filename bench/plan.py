@@ -1,0 +1,111 @@
+"""Plan cost: crossgate's orchestrated plan vs raw `terraform init && terraform plan` in the same stack folders.
+
+Both sides run against the same emulator, in the same synthesized folders, with the same parallelism
+(crossgate's default of 4 stacks at once). Only provider stacks can be planned before anything is
+applied: the central stack reads their outputs (remote state), so crossgate checks those first and
+reports the central stack as waiting; raw terraform cannot plan it at all (the remote state has no outputs).
+The services bring their own NLB (a placeholder ARN; plan never reads the NLB), so a provider stack
+is the endpoint service alone and each plan is dominated by fixed per-command costs: the most
+unfavourable case for a fixed overhead of ours.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from bench import envgen
+from bench.common import fresh_dir, load, median, tool_environment
+from crossgate import emulator
+from crossgate.config import load_environment
+from crossgate.orchestrate import Orchestrator
+from crossgate.synth import Manifest, Stack, synthesize
+
+PARALLELISM = 4
+
+
+def placeholder_nlbs(size: int) -> dict[str, str]:
+    accounts = envgen.account_count(size)
+    return {
+        envgen.service_name(i): f"arn:aws:elasticloadbalancing:{envgen.REGION}:"
+        f"{envgen.provider_account(i, accounts)}:loadbalancer/net/{envgen.service_name(i)}/{i:016x}"
+        for i in range(1, size + 1)
+    }
+
+
+def raw_environment(url: str) -> dict[str, str]:
+    """What a user would export by hand for the emulator: fake credentials and the mirror config."""
+    base = {k: v for k, v in os.environ.items() if not k.startswith("TF_VAR_")}
+    return emulator.terraform_environment(url, {**base, **tool_environment()})
+
+
+def raw_plan_stack(stack: Stack, env: dict[str, str]) -> float:
+    started = time.monotonic()
+    for command in (["terraform", "init", "-input=false", "-no-color"],
+                    ["terraform", "plan", "-input=false", "-no-color", "-out=raw.tfplan", "-lock-timeout=60s"]):
+        result = subprocess.run(command, cwd=stack.directory, env=env, capture_output=True, text=True, check=False)
+        if result.returncode != 0:
+            raise RuntimeError(f"{' '.join(command)} in {stack.name} failed:\n{result.stderr[-3000:]}")
+    return time.monotonic() - started
+
+
+def raw_plan(stacks: list[Stack], env: dict[str, str], parallelism: int) -> dict[str, Any]:
+    started, load_before = time.monotonic(), load()
+    with ThreadPoolExecutor(max_workers=parallelism) as pool:
+        per_stack = list(pool.map(lambda s: raw_plan_stack(s, env), stacks))
+    return {"seconds": time.monotonic() - started, "load_before": load_before, "load_after": load(),
+            "stack_seconds": dict(zip([s.name for s in stacks], per_stack, strict=True))}
+
+
+def crossgate_plan(manifest: Manifest, url: str, parallelism: int) -> dict[str, Any]:
+    orchestrator = Orchestrator(manifest, extra_env=emulator.terraform_environment(url), parallelism=parallelism)
+    started, load_before = time.monotonic(), load()
+    outcomes = orchestrator.run("plan")
+    seconds = time.monotonic() - started
+    failed = [o for o in outcomes if not o.ok]
+    if failed:
+        raise RuntimeError(f"crossgate plan failed: {failed[0].stack}: {failed[0].detail[-3000:]}")
+    central = next(o for o in outcomes if o.stack.endswith("-central"))
+    return {"seconds": seconds, "load_before": load_before, "load_after": load(),
+            "central_check_seconds": central.seconds, "central_status": central.status,
+            "stack_seconds": {o.stack: o.seconds for o in outcomes}}
+
+
+def bench_plan(sizes: list[int], work: Path, url: str, repeats: int,
+               parallelism: int = PARALLELISM) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    env_vars = raw_environment(url)
+    for size in sizes:
+        path = envgen.write_env(work / "envs", size, tag="plan", workload="byo", nlb_arns=placeholder_nlbs(size))
+        manifest = synthesize(load_environment(path), fresh_dir(work / "plan" / path.stem), emulator_url=url)
+        providers = [s for s in manifest.stacks if not s.name.endswith("-central")]
+        with ThreadPoolExecutor(max_workers=parallelism) as pool:  # warm-up: first init copies the provider
+            list(pool.map(lambda s: raw_plan_stack(s, env_vars), providers))
+        raw_runs: list[dict[str, Any]] = []
+        ours: list[dict[str, Any]] = []
+        for rep in range(repeats):  # alternate the order so a trend in the machine's load hits both sides
+            steps = [("raw", raw_runs), ("crossgate", ours)]
+            for name, runs in steps if rep % 2 == 0 else reversed(steps):
+                run = raw_plan(providers, env_vars, parallelism) if name == "raw" \
+                    else crossgate_plan(manifest, url, parallelism)
+                runs.append(run)
+                print(f"plan  {size:>3} services: {name:<9} {run['seconds']:7.1f} s", flush=True)
+        raw_s, ours_s = median([r["seconds"] for r in raw_runs]), median([r["seconds"] for r in ours])
+        check = median([r["central_check_seconds"] for r in ours])
+        rows.append({
+            "services": size,
+            "provider_stacks": len(providers),
+            "parallelism": parallelism,
+            "raw_seconds_median": raw_s,
+            "crossgate_seconds_median": ours_s,
+            "overhead_ratio": ours_s / raw_s,
+            "central_check_seconds_median": check,
+            "overhead_ratio_provider_layer": (ours_s - check) / raw_s,
+            "raw_runs": raw_runs,
+            "crossgate_runs": ours,
+        })
+    return rows

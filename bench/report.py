@@ -1,0 +1,129 @@
+"""Tables (Markdown) and a plot (PNG) from bench/results/*.json.
+
+    python -m bench.report [--out bench/results] [--plot docs/benchmarks.png]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+MIB = 2**20
+
+
+def _read(out: Path, name: str) -> list[dict[str, Any]]:
+    path = out / f"{name}.json"
+    return json.loads(path.read_text()) if path.exists() else []
+
+
+def linear_fit(xs: list[float], ys: list[float]) -> tuple[float, float, float]:
+    """Least squares y = a + b x; returns (a, b, r squared)."""
+    n = len(xs)
+    mx, my = sum(xs) / n, sum(ys) / n
+    sxx = sum((x - mx) ** 2 for x in xs)
+    sxy = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True))
+    b = sxy / sxx if sxx else 0.0
+    a = my - b * mx
+    ss_tot = sum((y - my) ** 2 for y in ys)
+    ss_res = sum((y - a - b * x) ** 2 for x, y in zip(xs, ys, strict=True))
+    return a, b, (1 - ss_res / ss_tot) if ss_tot else 1.0
+
+
+def tables(out: Path) -> str:
+    lines: list[str] = []
+    synth = _read(out, "synth")
+    if synth:
+        lines += ["| services | accounts | stacks | synth s (median) | peak RSS, process tree (MiB) "
+                  "| largest process (MiB) |", "|---:|---:|---:|---:|---:|---:|"]
+        lines += [f"| {r['services']} | {r['accounts']} | {r['stacks']} | {r['seconds_median']:.2f} | "
+                  f"{r['peak_tree_rss_max'] / MIB:.0f} | {r['max_process_rss_max'] / MIB:.0f} |" for r in synth]
+        if len(synth) > 2:
+            a, b, r2 = linear_fit([r["services"] for r in synth], [r["seconds_median"] for r in synth])
+            lines += ["", f"Synth time fit: {a:.2f} s + {b * 1000:.1f} ms per service (R² = {r2:.3f})."]
+        lines.append("")
+    plan = _read(out, "plan")
+    if plan:
+        lines += ["| services | provider stacks | raw terraform s | crossgate s | ratio | of which central check s "
+                  "| ratio without it |", "|---:|---:|---:|---:|---:|---:|---:|"]
+        lines += [f"| {r['services']} | {r['provider_stacks']} | {r['raw_seconds_median']:.1f} | "
+                  f"{r['crossgate_seconds_median']:.1f} | {r['overhead_ratio']:.3f} | "
+                  f"{r['central_check_seconds_median']:.1f} | {r['overhead_ratio_provider_layer']:.3f} |"
+                  for r in plan]
+        lines.append("")
+    deploy = _read(out, "deploy")
+    if deploy:
+        lines += ["| services | parallel s | sequential s | parallel / sequential | slowest provider + central s "
+                  "| parallel apply / that | cdktf deploy s |", "|---:|---:|---:|---:|---:|---:|---:|"]
+        for r in deploy:
+            cdktf = r.get("cdktf") or {}
+            shown = f"{cdktf['seconds']:.1f}" if cdktf.get("returncode") == 0 else (
+                "failed" if "returncode" in cdktf else "not run")
+            lines.append(f"| {r['services']} | {r['parallel']['seconds']:.1f} | {r['sequential']['seconds']:.1f} | "
+                         f"{r['parallel_vs_sequential']:.2f} | {r['critical_path_seconds']:.1f} | "
+                         f"{r['parallel_vs_critical_path']:.2f} | {shown} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def plot(out: Path, target: Path) -> Path | None:
+    try:
+        import matplotlib
+    except ImportError:
+        print("matplotlib is not installed (pip install '.[bench]'): no plot", file=sys.stderr)
+        return None
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    synth, plan, deploy = _read(out, "synth"), _read(out, "plan"), _read(out, "deploy")
+    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.5))
+    if synth:
+        xs = [r["services"] for r in synth]
+        left.plot(xs, [r["seconds_median"] for r in synth], "o-", label="synth")
+    if plan:
+        xs = [r["services"] for r in plan]
+        left.plot(xs, [r["raw_seconds_median"] for r in plan], "s--", label="plan, raw terraform")
+        left.plot(xs, [r["crossgate_seconds_median"] for r in plan], "s-", label="plan, crossgate")
+    if deploy:
+        xs = [r["services"] for r in deploy]
+        left.plot(xs, [r["parallel"]["seconds"] for r in deploy], "^-", label="deploy, parallel")
+        left.plot(xs, [r["sequential"]["seconds"] for r in deploy], "^--", label="deploy, sequential")
+        ok = [r for r in deploy if (r.get("cdktf") or {}).get("returncode") == 0]
+        if ok:
+            left.plot([r["services"] for r in ok], [r["cdktf"]["seconds"] for r in ok], "v:", label="cdktf deploy")
+    left.set(xlabel="services", ylabel="wall time (s)", title="time")
+    left.grid(alpha=0.3)
+    left.legend(fontsize=8)
+    if synth:
+        xs = [r["services"] for r in synth]
+        right.plot(xs, [r["peak_tree_rss_max"] / MIB for r in synth], "o-", label="synth, process tree (sum)")
+        right.plot(xs, [r["max_process_rss_max"] / MIB for r in synth], "o--", label="synth, largest process")
+        right.axhline(1024, color="red", lw=0.8, ls=":", label="target: 1 GiB")
+    right.set(xlabel="services", ylabel="peak RSS (MiB)", title="synth memory", ylim=(0, None))
+    right.grid(alpha=0.3)
+    right.legend(fontsize=8)
+    fig.tight_layout()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(target, dpi=110)
+    plt.close(fig)
+    return target
+
+
+def render(out: Path, target: Path) -> str:
+    drawn = plot(out, target)
+    return tables(out) + (f"\nplot: {drawn}" if drawn else "")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.report", description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=Path("bench/results"))
+    parser.add_argument("--plot", type=Path, default=Path("docs/benchmarks.png"))
+    args = parser.parse_args(argv)
+    print(render(args.out, args.plot))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
