@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import time
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 from bench import envgen, measure
@@ -96,7 +97,9 @@ def cdktf_deploy(size: int, work: Path) -> dict[str, Any]:
             "error": "" if result.returncode == 0 else (result.stderr or result.stdout)[-2000:]}
 
 
-def bench_deploy(sizes: list[int], work: Path, with_cdktf: bool) -> list[dict[str, Any]]:
+def bench_deploy(sizes: list[int], work: Path, with_cdktf: bool,
+                 save: Callable[[list[dict[str, Any]]], None] = lambda rows: None) -> list[dict[str, Any]]:
+    """One row per size; `save` gets the rows so far after each size."""
     rows: list[dict[str, Any]] = []
     for size in sizes:
         parallel = crossgate_deploy(size, work, parallelism=max(1, size), mode="parallel")
@@ -120,4 +123,5 @@ def bench_deploy(sizes: list[int], work: Path, with_cdktf: bool) -> list[dict[st
                 if row["cdktf"]["returncode"] == 0:
                     row["cdktf_vs_parallel"] = row["cdktf"]["seconds"] / parallel["seconds"]
         rows.append(row)
+        save(rows)
     return rows

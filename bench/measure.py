@@ -4,8 +4,9 @@ Two memory numbers, because a synth is three processes (the crossgate CLI, the C
 Python, and that app's Node.js jsii runtime):
 - peak_tree_rss: the largest *sum* of RSS over the whole process tree, sampled from /proc every
   `interval` seconds (what the machine must hold at once; a sample can miss a very short spike);
-- max_process_rss: the largest RSS of any single process in the tree, exact, from the kernel
-  (ru_maxrss of wait4, which covers the child and every descendant it reaped).
+- max_process_rss: the largest RSS of any single process in the tree: the larger of the kernel's
+  ru_maxrss from wait4 (exact, but it covers only the child and the descendants it reaped: the jsii
+  runtime's Node.js process is not reaped by the CDKTF app) and the largest one sampled from /proc.
 """
 
 from __future__ import annotations
@@ -59,16 +60,16 @@ def _rss(pid: int) -> int:
         return 0
 
 
-def tree_rss(root: int) -> tuple[int, int]:
-    """(sum of RSS in bytes, number of processes) of `root` and all its descendants right now."""
+def tree_rss(root: int) -> tuple[int, int, int]:
+    """(sum of RSS in bytes, number of processes, largest single RSS) of `root` and its descendants now."""
     tree = _children()
-    total, count, stack = 0, 0, [root]
+    total, count, largest, stack = 0, 0, 0, [root]
     while stack:
         pid = stack.pop()
-        total += _rss(pid)
-        count += 1
+        rss = _rss(pid)
+        total, count, largest = total + rss, count + 1, max(largest, rss)
         stack.extend(tree.get(pid, ()))
-    return total, count
+    return total, count, largest
 
 
 def run(command: Sequence[str], *, env: Mapping[str, str] | None = None, cwd: Path | None = None,
@@ -78,14 +79,14 @@ def run(command: Sequence[str], *, env: Mapping[str, str] | None = None, cwd: Pa
     with _capture() as (out, err):
         process = subprocess.Popen(list(command), env=dict(env) if env is not None else None, cwd=cwd,
                                    stdout=out, stderr=err, stdin=subprocess.DEVNULL)
-        peak, peak_count = 0, 0
+        peak, peak_count, largest = 0, 0, 0
         status, usage = 0, None
         while True:
             pid, status, usage = os.wait4(process.pid, os.WNOHANG)
             if pid:
                 break
-            total, count = tree_rss(process.pid)
-            peak, peak_count = max(peak, total), max(peak_count, count)
+            total, count, single = tree_rss(process.pid)
+            peak, peak_count, largest = max(peak, total), max(peak_count, count), max(largest, single)
             if time.monotonic() - started > timeout:
                 process.kill()
             time.sleep(interval)
@@ -94,7 +95,7 @@ def run(command: Sequence[str], *, env: Mapping[str, str] | None = None, cwd: Pa
         out.seek(0)
         err.seek(0)
         stdout, stderr = out.read().decode(errors="replace"), err.read().decode(errors="replace")
-    return Measurement(seconds=seconds, peak_tree_rss=peak, max_process_rss=usage.ru_maxrss * 1024,
+    return Measurement(seconds=seconds, peak_tree_rss=peak, max_process_rss=max(usage.ru_maxrss * 1024, largest),
                        returncode=process.returncode, peak_processes=peak_count, stdout=stdout, stderr=stderr)
 
 

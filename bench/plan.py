@@ -16,6 +16,7 @@ import subprocess
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 from bench import envgen
@@ -75,8 +76,9 @@ def crossgate_plan(manifest: Manifest, url: str, parallelism: int) -> dict[str, 
             "stack_seconds": {o.stack: o.seconds for o in outcomes}}
 
 
-def bench_plan(sizes: list[int], work: Path, url: str, repeats: int,
-               parallelism: int = PARALLELISM) -> list[dict[str, Any]]:
+def bench_plan(sizes: list[int], work: Path, url: str, repeats: int, parallelism: int = PARALLELISM,
+               save: Callable[[list[dict[str, Any]]], None] = lambda rows: None) -> list[dict[str, Any]]:
+    """One row per size; `save` gets the rows so far after each size (a long run keeps what it measured)."""
     rows: list[dict[str, Any]] = []
     env_vars = raw_environment(url)
     for size in sizes:
@@ -108,4 +110,5 @@ def bench_plan(sizes: list[int], work: Path, url: str, repeats: int,
             "raw_runs": raw_runs,
             "crossgate_runs": ours,
         })
+        save(rows)
     return rows

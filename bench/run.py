@@ -52,10 +52,11 @@ def main(argv: list[str] | None = None) -> int:
             write_json(args.out / "synth.json", bench_synth(args.sizes, work, args.synth_repeats))
         if "plan" in steps:
             with emulator.Emulator(state_dir=work / "emulator") as running:
-                rows = bench_plan(args.sizes, work, running.endpoint_url, args.plan_repeats, args.parallelism)
-            write_json(args.out / "plan.json", rows)
+                bench_plan(args.sizes, work, running.endpoint_url, args.plan_repeats, args.parallelism,
+                           save=lambda rows: write_json(args.out / "plan.json", rows))
         if "deploy" in steps and args.deploy_sizes:
-            write_json(args.out / "deploy.json", bench_deploy(args.deploy_sizes, work, not args.skip_cdktf))
+            bench_deploy(args.deploy_sizes, work, not args.skip_cdktf,
+                         save=lambda rows: write_json(args.out / "deploy.json", rows))
     print(report.render(args.out, args.plot))
     return 0
 
