@@ -37,7 +37,7 @@ def test_endpoint_service_lives_in_the_provider_account_and_allows_central(local
     outputs = local.outputs()["local-provider-employee"]
     ec2 = local.provider_client("employee", "ec2")
     (config,) = ec2.describe_vpc_endpoint_service_configurations(
-        ServiceIds=[outputs["endpoint_service_id"]])["ServiceDetails"]
+        ServiceIds=[outputs["endpoint_service_id"]])["ServiceConfigurations"]
     assert config["ServiceName"] == outputs["endpoint_service_name"]
     assert config["AcceptanceRequired"] is False
     assert any(f":{PROVIDER}:" in arn for arn in config["NetworkLoadBalancerArns"])
@@ -157,7 +157,7 @@ def test_destroy_leaves_nothing_behind(local: Deployment) -> None:
     assert local.central_client("servicediscovery").list_namespaces()["Namespaces"] == []
 
     provider_ec2 = local.provider_client("employee", "ec2")
-    assert provider_ec2.describe_vpc_endpoint_service_configurations()["ServiceDetails"] == []
+    assert provider_ec2.describe_vpc_endpoint_service_configurations()["ServiceConfigurations"] == []
     assert provider_ec2.describe_vpcs(Filters=tagged)["Vpcs"] == []
     assert local.provider_client("employee", "elbv2").describe_load_balancers()["LoadBalancers"] == []
     ecs = local.provider_client("employee", "ecs")

@@ -86,7 +86,7 @@ def test_cross_region_service(multi: Deployment) -> None:
     assert endpoint["ServiceRegion"] == "us-east-1"
     ec2_east = multi.provider_client("reports", "ec2")
     (config,) = ec2_east.describe_vpc_endpoint_service_configurations(
-        ServiceIds=[outputs["multi-provider-reports"]["endpoint_service_id"]])["ServiceDetails"]
+        ServiceIds=[outputs["multi-provider-reports"]["endpoint_service_id"]])["ServiceConfigurations"]
     assert [r["Region"] for r in config.get("SupportedRegions", [])] in (["us-west-1"], ["us-east-1", "us-west-1"])
 
 
@@ -120,4 +120,4 @@ def test_replan_is_clean_and_destroy_leaves_nothing(multi: Deployment) -> None:
         assert Terraform(stack.directory, extra_env=multi.orchestrator.extra_env).state_list() == []
     assert multi.central_client("ec2").describe_vpc_endpoints()["VpcEndpoints"] == []
     assert multi.provider_client("reports", "ec2").describe_vpc_endpoint_service_configurations()[
-        "ServiceDetails"] == []
+        "ServiceConfigurations"] == []
