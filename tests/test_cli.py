@@ -1,0 +1,65 @@
+"""The crossgate CLI as a user runs it: exit codes, messages, and the commands that need no cloud."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from crossgate.cli import main
+from crossgate.paths import REPO_ROOT
+from service.localrun import free_port, serve_local
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "crossgate.cli", *args], cwd=REPO_ROOT, capture_output=True,
+                          text=True, timeout=120, check=False)
+
+
+def test_smoke_passes_against_the_real_service_and_fails_against_nothing(tmp_path: Path) -> None:
+    with serve_local(tmp_path / "employees.db", tmp_path / "service.log") as service:
+        passed = run_cli("smoke", "--url", service.base_url)
+    assert passed.returncode == 0, passed.stdout + passed.stderr
+    assert "FAIL" not in passed.stdout and passed.stdout.count("PASS") == 6
+
+    failed = run_cli("smoke", "--url", f"http://127.0.0.1:{free_port()}", "--timeout", "2")
+    assert failed.returncode == 1
+    assert "FAIL" in failed.stdout and "Traceback" not in failed.stderr
+
+
+def test_smoke_of_an_emulator_env_explains_why_not() -> None:
+    result = run_cli("smoke", "--env", "local")
+    assert result.returncode == 1 and "emulator serves no HTTP API traffic" in result.stderr
+
+
+def test_diagram_of_multi(tmp_path: Path) -> None:
+    out = tmp_path / "multi.mmd"
+    assert main(["diagram", "--env", "multi", "--output", str(out)]) == 0
+    text = out.read_text()
+    assert text.startswith("flowchart LR")
+    for account in ("111111111111", "222222222222", "333333333333"):
+        assert f"acct_{account}" in text
+    assert "us-east-1" in text and "cross-region PrivateLink" in text
+    assert "GET /payroll/runs/{id}" in text and "auth: JWT corporate" in text and "auth: IAM" in text
+    assert text.count("==>|") == 3, "one PrivateLink edge per service"
+
+
+def test_plan_of_emulator_env_without_emulator_says_how(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CROSSGATE_EMULATOR_URL", raising=False)
+    result = run_cli("plan", "--env", "local")
+    assert result.returncode == 1
+    assert "crossgate emulator" in result.stderr and "CROSSGATE_EMULATOR_URL" in result.stderr
+
+
+def test_unknown_stack_is_refused(tmp_path: Path) -> None:
+    result = run_cli("synth", "--env", "dev", "--outdir", str(tmp_path))
+    assert result.returncode == 0
+    result = run_cli("plan", "--env", "dev", "--stack", "dev-nope", "--outdir", str(tmp_path))
+    assert result.returncode == 1 and "unknown stack" in result.stderr
+
+
+def test_no_command_prints_help() -> None:
+    result = run_cli()
+    assert result.returncode == 1 and "synth" in result.stdout and "deploy" in result.stdout
