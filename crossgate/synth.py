@@ -63,6 +63,7 @@ class Manifest:
 def synthesize(env: Environment, outdir: Path, *, hcl: bool = False, emulator_url: str | None = None) -> Manifest:
     """Write cdktf.out/stacks/<stack>/ for `env` and return its manifest (only this env's stacks)."""
     outdir = outdir.resolve()
+    outdir.mkdir(parents=True, exist_ok=True)  # cdktf creates only the last folder
     _remove_stale_stack_files(outdir, env.name)
     child_env = {
         **os.environ,

@@ -12,6 +12,7 @@ import os
 import shutil
 import signal
 import subprocess
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +21,11 @@ from typing import Any
 from crossgate.paths import TERRAFORM_CLI_CONFIG
 
 DEFAULT_TIMEOUT_SECONDS = 1800
+
+# terraform's plugin cache (plugin_cache_dir in the CLI config) is not safe for concurrent `init`s:
+# two at once can fail with "failed to create directory ...: file exists". Inits are short; plans and
+# applies, the long part, still run in parallel. One lock per process, because the cache is per machine.
+_PLUGIN_CACHE_LOCK = threading.Lock()
 PLAN_FILE = "crossgate.tfplan"
 
 
@@ -102,7 +108,8 @@ class Terraform:
         return Result(process.returncode, stdout, stderr)
 
     def init(self) -> Result:
-        return self.run("init", "-input=false", "-no-color", "-reconfigure")
+        with _PLUGIN_CACHE_LOCK:
+            return self.run("init", "-input=false", "-no-color", "-reconfigure")
 
     def validate(self) -> Result:
         return self.run("validate", "-no-color")
