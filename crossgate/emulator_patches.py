@@ -5,11 +5,27 @@ fails or shows a perpetual diff. Every patch is applied on the emulator side onl
 child process of :class:`crossgate.emulator.Emulator`, before the server starts; the Terraform
 modules never know they talk to an emulator.
 
+Differences patched (one :class:`Patch` each, in :data:`PATCHES`):
+
+* ECS CreateService drops ``availabilityZoneRebalancing``.
+* EC2 endpoint service permissions lack ``ServicePermissionId``/``PrincipalType``/``ServiceId``.
+* EC2 interface endpoint ENIs get random IPs outside their subnets; ``SubnetConfigurations``
+  and ``ServiceRegion`` are ignored.
+* EC2 DescribeVpcEndpointConnections is not implemented.
+* ELBv2 load balancer ARNs say ``loadbalancer/app/`` for every type (AWS: ``net/`` for NLBs,
+  ``gwy/`` for GWLBs).
+* ELBv2 ``EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic`` is neither stored nor returned.
+* EC2 security group rules that reference a security group or a prefix list lose their
+  ``Description`` (AuthorizeSecurityGroupIngress/Egress, DescribeSecurityGroupRules,
+  ModifySecurityGroupRules).
+
 Claims checked and found false (no patch needed):
 
 * S3 conditional writes: moto 5.2.5 honours ``If-None-Match: *`` on PutObject (412
   PreconditionFailed when the key exists), which is all the S3 backend's ``use_lockfile``
   needs. ``tests/emulator/test_patches.py`` keeps that claim honest.
+* Descriptions of CIDR security group rules (IPv4 and IPv6): moto 5.2.5 already stores,
+  returns and modifies them; only rules with a group or prefix-list peer needed the patch.
 """
 
 from __future__ import annotations
@@ -308,6 +324,162 @@ def _patch_describe_vpc_endpoint_connections() -> None:
     _wrap(EC2Response, "describe_vpc_endpoint_connections", make)
 
 
+# --------------------------------------------------------------------------------------------
+# ELBv2: load balancer ARNs carry the type (app / net / gwy)
+# --------------------------------------------------------------------------------------------
+_LOAD_BALANCER_ARN_KIND = {"application": "app", "network": "net", "gateway": "gwy"}
+
+
+def _patch_elbv2_load_balancer_arn_kind() -> None:
+    """AWS names a load balancer ``...:loadbalancer/<kind>/<name>/<id>`` with kind ``app`` (ALB),
+    ``net`` (NLB) or ``gwy`` (GWLB); listener ARNs follow (``listener/net/...``). moto writes
+    ``app`` for every type, so an NLB created in the emulator fails crossgate's own check that a
+    bring-your-own NLB ARN is ``.../loadbalancer/net/...``. The balancer is re-keyed (and its
+    tags moved) right after moto creates it, before any listener derives its ARN from it."""
+    from moto.elbv2.models import ELBv2Backend
+
+    def make(original: Callable[..., Any]) -> Callable[..., Any]:
+        def create_load_balancer(self: Any, *args: Any, **kwargs: Any) -> Any:
+            balancer = original(self, *args, **kwargs)
+            kind = _LOAD_BALANCER_ARN_KIND.get(balancer.type, "app")
+            old_arn: str = balancer.arn
+            new_arn = old_arn.replace(":loadbalancer/app/", f":loadbalancer/{kind}/", 1)
+            if new_arn != old_arn:
+                balancer.arn = new_arn
+                self.load_balancers[new_arn] = self.load_balancers.pop(old_arn)
+                tags = self.tagging_service.tags.pop(old_arn, None)
+                if tags is not None:
+                    self.tagging_service.tags[new_arn] = tags
+            return balancer
+
+        return create_load_balancer
+
+    _wrap(ELBv2Backend, "create_load_balancer", make)
+
+
+# --------------------------------------------------------------------------------------------
+# ELBv2: EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic
+# --------------------------------------------------------------------------------------------
+_ENFORCE_PRIVATELINK_ATTR = "enforce_security_group_inbound_rules_on_private_link_traffic"
+
+
+def _patch_elbv2_enforce_privatelink_inbound_rules() -> None:
+    """AWS keeps ``EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic`` on a network load
+    balancer that has security groups: ``on`` by default when it is created with security groups,
+    changed by SetSecurityGroups (which echoes it), returned by DescribeLoadBalancers; absent on an
+    NLB without security groups and on other types. moto ignores the parameter and never returns
+    the field, so ``aws_lb.enforce_security_group_inbound_rules_on_private_link_traffic = "off"``
+    is planned again on every run."""
+    from moto.elbv2.responses import ELBV2Response
+
+    def make_create(original: Callable[..., ActionResult]) -> Callable[..., ActionResult]:
+        def create_load_balancer(self: Any) -> ActionResult:
+            result = original(self)
+            for balancer in _result_item(result, "LoadBalancers"):
+                if balancer.type == "network" and balancer.security_groups:
+                    setattr(balancer, _ENFORCE_PRIVATELINK_ATTR, "on")
+            return result
+
+        return create_load_balancer
+
+    def make_set(original: Callable[..., ActionResult]) -> Callable[..., ActionResult]:
+        def set_security_groups(self: Any) -> ActionResult:
+            requested = self._get_param("EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic")
+            result = original(self)
+            arn = self._get_param("LoadBalancerArn")
+            [balancer] = self.elbv2_backend.describe_load_balancers([arn], None)
+            if balancer.type != "network":
+                return result
+            if requested:
+                setattr(balancer, _ENFORCE_PRIVATELINK_ATTR, requested)
+            elif balancer.security_groups and getattr(balancer, _ENFORCE_PRIVATELINK_ATTR, None) is None:
+                setattr(balancer, _ENFORCE_PRIVATELINK_ATTR, "on")
+            return ActionResult(
+                {
+                    "SecurityGroupIds": list(balancer.security_groups),
+                    "EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic": getattr(
+                        balancer, _ENFORCE_PRIVATELINK_ATTR, None
+                    ),
+                }
+            )
+
+        return set_security_groups
+
+    _wrap(ELBV2Response, "create_load_balancer", make_create)
+    _wrap(ELBV2Response, "set_security_groups", make_set)
+
+
+# --------------------------------------------------------------------------------------------
+# EC2: descriptions of security group rules that reference a group or a prefix list
+# --------------------------------------------------------------------------------------------
+_PREFIX_LIST_DESCRIPTION_ATTR = "crossgate_prefix_list_description"
+
+
+def _rule_description(rule: Any) -> str | None:
+    """The one description a rule carries, wherever moto keeps it for that kind of rule."""
+    for holder in (rule.ip_range, rule.source_group):
+        if "Description" in holder:
+            return str(holder["Description"])
+    description: str | None = getattr(rule, _PREFIX_LIST_DESCRIPTION_ATTR, None)
+    return description
+
+
+def _set_rule_description(rule: Any, description: str) -> None:
+    if rule.source_group:
+        rule.source_group["Description"] = description
+    elif rule.prefix_list_id:
+        setattr(rule, _PREFIX_LIST_DESCRIPTION_ATTR, description)
+    else:
+        rule.ip_range["Description"] = description
+
+
+def _patch_security_group_rule_descriptions() -> None:
+    """AWS returns each rule's ``Description`` from AuthorizeSecurityGroupIngress/Egress and
+    DescribeSecurityGroupRules whatever the rule's peer (CIDR, security group, prefix list), and
+    ModifySecurityGroupRules changes it. moto reads the description of a rule from its CIDR range
+    only: a rule referencing a security group (``UserIdGroupPairs``) or a prefix list comes back
+    without one, and ModifySecurityGroupRules files the new description under an empty CIDR range
+    (DescribeSecurityGroups then still shows the old one). ``aws_vpc_security_group_ingress_rule``
+    / ``_egress_rule`` with ``referenced_security_group_id`` plan ``+ description`` on every run.
+    CIDR rules already round-trip their description in moto."""
+    from moto.ec2.models.security_groups import SecurityGroupBackend, SecurityGroupRule
+
+    def make_init(original: Callable[..., None]) -> Callable[..., None]:
+        def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+            original(self, *args, **kwargs)
+            prefix_list = kwargs.get("prefix_list_id", args[7] if len(args) > 7 else None)
+            if isinstance(prefix_list, dict) and "Description" in prefix_list:
+                setattr(self, _PREFIX_LIST_DESCRIPTION_ATTR, prefix_list["Description"])
+
+        return __init__
+
+    def make_modify(original: Callable[..., None]) -> Callable[..., None]:
+        def modify_security_group_rules(self: Any, group_id: str, rules: dict[str, dict[str, Any]]) -> None:
+            descriptions = {rule_id: rule.get("Description") for rule_id, rule in rules.items()}
+            without = {
+                rule_id: {k: v for k, v in rule.items() if k != "Description"} for rule_id, rule in rules.items()
+            }
+            original(self, group_id, without)
+            group = self.get_security_group_by_name_or_id(group_id)
+            for rule_id, description in descriptions.items():
+                if description is not None:
+                    _set_rule_description(group.get_rule(rule_id), description)
+
+        return modify_security_group_rules
+
+    if not isinstance(SecurityGroupRule.__dict__.get("description"), _RuleDescription):
+        SecurityGroupRule.description = _RuleDescription()  # type: ignore[assignment,method-assign]
+    _wrap(SecurityGroupRule, "__init__", make_init)
+    _wrap(SecurityGroupBackend, "modify_security_group_rules", make_modify)
+
+
+class _RuleDescription:
+    """Read-only ``SecurityGroupRule.description`` that also looks at group and prefix-list peers."""
+
+    def __get__(self, rule: Any, owner: type | None = None) -> Any:
+        return self if rule is None else _rule_description(rule)
+
+
 def _result_item(result: ActionResult, key: str) -> Any:
     payload = result.result
     if not isinstance(payload, dict) or key not in payload:
@@ -335,6 +507,21 @@ PATCHES: tuple[Patch, ...] = (
         "describe-vpc-endpoint-connections",
         "DescribeVpcEndpointConnections is implemented",
         _patch_describe_vpc_endpoint_connections,
+    ),
+    Patch(
+        "elbv2-load-balancer-arn-kind",
+        "load balancer ARNs say net/ for NLBs and gwy/ for GWLBs, not app/ for every type",
+        _patch_elbv2_load_balancer_arn_kind,
+    ),
+    Patch(
+        "elbv2-enforce-privatelink-inbound-rules",
+        "NLBs keep EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic (default on with security groups)",
+        _patch_elbv2_enforce_privatelink_inbound_rules,
+    ),
+    Patch(
+        "security-group-rule-descriptions",
+        "rules referencing a security group or prefix list keep and return their description",
+        _patch_security_group_rule_descriptions,
     ),
 )
 

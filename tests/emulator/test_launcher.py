@@ -194,6 +194,9 @@ def test_child_handshake_reports_port_and_patches() -> None:
             "endpoint-service-permission-ids",
             "vpc-endpoint-addressing",
             "describe-vpc-endpoint-connections",
+            "elbv2-load-balancer-arn-kind",
+            "elbv2-enforce-privatelink-inbound-rules",
+            "security-group-rule-descriptions",
         }
         child.stdin.close()  # EOF on stdin: the child shuts down by itself
         assert child.wait(timeout=10) == 0

@@ -1,7 +1,9 @@
 """Each moto patch, checked with boto3 only against the running emulator (fast, no terraform).
 
-Every test here fails on unpatched moto 5.2.5, except the S3 conditional-write one, which pins
-the claim that moto needs no patch for Terraform's native S3 lockfile.
+Every test here fails on unpatched moto 5.2.5, except those pinning behaviour moto already has:
+the S3 conditional write (Terraform's native S3 lockfile needs no patch), the descriptions of CIDR
+security group rules, and the controls that ALBs keep ``app/`` ARNs and that
+EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic stays absent where AWS omits it.
 """
 
 from __future__ import annotations
@@ -232,3 +234,184 @@ def test_service_owner_sees_connections_from_other_accounts(
     assert owner.describe_vpc_endpoint_connections(
         Filters=[{"Name": "vpc-endpoint-id", "Values": [endpoint["VpcEndpointId"]]}]
     )["VpcEndpointConnections"] == []
+
+
+# -- ELBv2 load balancer ARNs -------------------------------------------------------------------
+def _target_group(elbv2: Any, vpc_id: str, protocol: str) -> str:
+    return str(elbv2.create_target_group(
+        Name=_unique("tg"), Protocol=protocol, Port=80, VpcId=vpc_id, TargetType="ip"
+    )["TargetGroups"][0]["TargetGroupArn"])
+
+
+def test_network_load_balancer_arn_says_net(account_client: AccountClient) -> None:
+    ec2, elbv2 = account_client(PROVIDER_ACCOUNT, "ec2"), account_client(PROVIDER_ACCOUNT, "elbv2")
+    network = make_network(ec2, "10.31.0.0/16", ["10.31.1.0/24"])
+    name = _unique("nlb")
+    created = elbv2.create_load_balancer(
+        Name=name, Subnets=network.subnet_ids, Scheme="internal", Type="network", Tags=[{"Key": "k", "Value": "v"}]
+    )["LoadBalancers"][0]
+    arn = created["LoadBalancerArn"]
+    prefix = f"arn:aws:elasticloadbalancing:{EMULATOR_REGION}:{PROVIDER_ACCOUNT}:loadbalancer/net/{name}/"
+    assert arn.startswith(prefix)
+
+    [described] = elbv2.describe_load_balancers(LoadBalancerArns=[arn])["LoadBalancers"]
+    assert (described["LoadBalancerArn"], described["Type"]) == (arn, "network")
+    assert elbv2.describe_load_balancers(Names=[name])["LoadBalancers"][0]["LoadBalancerArn"] == arn
+    [tags] = elbv2.describe_tags(ResourceArns=[arn])["TagDescriptions"]
+    assert tags["Tags"] == [{"Key": "k", "Value": "v"}]
+
+    listener = elbv2.create_listener(
+        LoadBalancerArn=arn, Protocol="TCP", Port=80,
+        DefaultActions=[{"Type": "forward", "TargetGroupArn": _target_group(elbv2, network.vpc_id, "TCP")}],
+    )["Listeners"][0]
+    assert listener["ListenerArn"].startswith(prefix.replace(":loadbalancer/", ":listener/"))
+
+    elbv2.delete_load_balancer(LoadBalancerArn=arn)
+    assert name not in [b["LoadBalancerName"] for b in elbv2.describe_load_balancers()["LoadBalancers"]]
+
+
+def test_application_load_balancer_arn_stays_app(account_client: AccountClient) -> None:
+    ec2, elbv2 = account_client(PROVIDER_ACCOUNT, "ec2"), account_client(PROVIDER_ACCOUNT, "elbv2")
+    network = make_network(ec2, "10.32.0.0/16", ["10.32.1.0/24", "10.32.2.0/24"])
+    name = _unique("alb")
+    arn = elbv2.create_load_balancer(Name=name, Subnets=network.subnet_ids, Scheme="internal")["LoadBalancers"][0][
+        "LoadBalancerArn"
+    ]
+    assert f":loadbalancer/app/{name}/" in arn
+
+
+# -- ELBv2 EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic ---------------------------------
+ENFORCE = "EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic"
+
+
+@pytest.fixture()
+def lb_network(account_client: AccountClient) -> tuple[Network, str]:
+    """A provider-account network and one security group in it."""
+    ec2 = account_client(PROVIDER_ACCOUNT, "ec2")
+    octet = uuid.uuid4().int % 200 + 40
+    network = make_network(ec2, f"172.{octet % 16 + 16}.0.0/16", [f"172.{octet % 16 + 16}.1.0/24"])
+    group = ec2.create_security_group(GroupName=_unique("nlb"), Description="nlb", VpcId=network.vpc_id)["GroupId"]
+    return network, str(group)
+
+
+def _enforce(elbv2: Any, arn: str) -> str | None:
+    [balancer] = elbv2.describe_load_balancers(LoadBalancerArns=[arn])["LoadBalancers"]
+    value: str | None = balancer.get(ENFORCE)
+    return value
+
+
+def test_nlb_keeps_enforce_privatelink_inbound_rules(
+    account_client: AccountClient, lb_network: tuple[Network, str]
+) -> None:
+    elbv2 = account_client(PROVIDER_ACCOUNT, "elbv2")
+    network, group = lb_network
+    created = elbv2.create_load_balancer(
+        Name=_unique("nlb"), Subnets=network.subnet_ids, Scheme="internal", Type="network", SecurityGroups=[group]
+    )["LoadBalancers"][0]
+    arn = created["LoadBalancerArn"]
+    assert created[ENFORCE] == "on"  # AWS default for an NLB with security groups
+    assert _enforce(elbv2, arn) == "on"
+
+    answer = elbv2.set_security_groups(LoadBalancerArn=arn, SecurityGroups=[group], **{ENFORCE: "off"})
+    assert (answer["SecurityGroupIds"], answer[ENFORCE]) == ([group], "off")
+    assert _enforce(elbv2, arn) == "off"
+
+    # Changing only the groups keeps the setting.
+    assert elbv2.set_security_groups(LoadBalancerArn=arn, SecurityGroups=[group])[ENFORCE] == "off"
+    assert _enforce(elbv2, arn) == "off"
+
+    elbv2.set_security_groups(LoadBalancerArn=arn, SecurityGroups=[group], **{ENFORCE: "on"})
+    assert _enforce(elbv2, arn) == "on"
+
+
+def test_enforce_privatelink_inbound_rules_absent_without_groups_or_on_albs(
+    account_client: AccountClient, lb_network: tuple[Network, str]
+) -> None:
+    elbv2 = account_client(PROVIDER_ACCOUNT, "elbv2")
+    network, group = lb_network
+    bare = elbv2.create_load_balancer(
+        Name=_unique("nlb"), Subnets=network.subnet_ids, Scheme="internal", Type="network"
+    )["LoadBalancers"][0]
+    assert ENFORCE not in bare
+    assert _enforce(elbv2, bare["LoadBalancerArn"]) is None
+
+    ec2 = account_client(PROVIDER_ACCOUNT, "ec2")
+    zones = [z["ZoneName"] for z in ec2.describe_availability_zones()["AvailabilityZones"]]
+    second = ec2.create_subnet(VpcId=network.vpc_id, CidrBlock=network.subnet_cidrs[0].replace(".1.0/", ".2.0/"),
+                               AvailabilityZone=zones[1])["Subnet"]["SubnetId"]
+    alb = elbv2.create_load_balancer(
+        Name=_unique("alb"), Subnets=[*network.subnet_ids, second], Scheme="internal", SecurityGroups=[group]
+    )["LoadBalancers"][0]
+    assert ENFORCE not in alb
+    assert ENFORCE not in elbv2.set_security_groups(LoadBalancerArn=alb["LoadBalancerArn"], SecurityGroups=[group])
+    assert _enforce(elbv2, alb["LoadBalancerArn"]) is None
+
+
+# -- EC2 security group rule descriptions -------------------------------------------------------
+@pytest.fixture()
+def rule_groups(account_client: AccountClient) -> tuple[str, str]:
+    """Two security groups in one central-account VPC: the one holding rules and their peer."""
+    ec2 = account_client(CENTRAL_ACCOUNT, "ec2")
+    vpc_id = ec2.create_vpc(CidrBlock="10.99.0.0/16")["Vpc"]["VpcId"]
+    holder, peer = (
+        str(ec2.create_security_group(GroupName=_unique(n), Description=n, VpcId=vpc_id)["GroupId"])
+        for n in ("holder", "peer")
+    )
+    return holder, peer
+
+
+def _rule(ec2: Any, rule_id: str) -> dict[str, Any]:
+    return dict(ec2.describe_security_group_rules(SecurityGroupRuleIds=[rule_id])["SecurityGroupRules"][0])
+
+
+def _peer(kind: str, peer_group: str, prefix_list: str, description: str) -> dict[str, Any]:
+    if kind == "group":
+        return {"UserIdGroupPairs": [{"GroupId": peer_group, "Description": description}]}
+    if kind == "prefix-list":
+        return {"PrefixListIds": [{"PrefixListId": prefix_list, "Description": description}]}
+    return {"IpRanges": [{"CidrIp": "10.99.0.0/16", "Description": description}]}  # worked unpatched
+
+
+def _rule_request(kind: str, peer_group: str, prefix_list: str, description: str) -> dict[str, Any]:
+    peer = {"group": {"ReferencedGroupId": peer_group}, "prefix-list": {"PrefixListId": prefix_list}}.get(
+        kind, {"CidrIpv4": "10.99.0.0/16"}
+    )
+    return {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "Description": description, **peer}
+
+
+@pytest.mark.parametrize("egress", [False, True], ids=["ingress", "egress"])
+@pytest.mark.parametrize("kind", ["group", "prefix-list", "cidr"])
+def test_security_group_rule_keeps_its_description(
+    account_client: AccountClient, rule_groups: tuple[str, str], kind: str, egress: bool
+) -> None:
+    ec2 = account_client(CENTRAL_ACCOUNT, "ec2")
+    holder, peer_group = rule_groups
+    prefix_list = ec2.create_managed_prefix_list(PrefixListName=_unique("pl"), MaxEntries=1, AddressFamily="IPv4")[
+        "PrefixList"
+    ]["PrefixListId"]
+    authorize = ec2.authorize_security_group_egress if egress else ec2.authorize_security_group_ingress
+    added = authorize(GroupId=holder, IpPermissions=[
+        {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, **_peer(kind, peer_group, prefix_list, "first")}
+    ])["SecurityGroupRules"]
+    [rule] = added
+    assert rule["Description"] == "first"
+    assert rule["IsEgress"] is egress
+    assert _rule(ec2, rule["SecurityGroupRuleId"])["Description"] == "first"
+
+    ec2.modify_security_group_rules(GroupId=holder, SecurityGroupRules=[{
+        "SecurityGroupRuleId": rule["SecurityGroupRuleId"],
+        "SecurityGroupRule": _rule_request(kind, peer_group, prefix_list, "second"),
+    }])
+    modified = _rule(ec2, rule["SecurityGroupRuleId"])
+    assert modified["Description"] == "second"
+    if kind == "cidr":
+        assert modified["CidrIpv4"] == "10.99.0.0/16"
+    else:
+        assert "CidrIpv4" not in modified
+    if kind == "group":
+        assert modified["ReferencedGroupInfo"]["GroupId"] == peer_group
+        # The group view agrees with the rule view.
+        group = ec2.describe_security_groups(GroupIds=[holder])["SecurityGroups"][0]
+        permissions = group["IpPermissionsEgress" if egress else "IpPermissions"]
+        pairs = [pair for p in permissions for pair in p["UserIdGroupPairs"]]
+        assert [(p["GroupId"], p["Description"]) for p in pairs] == [(peer_group, "second")]

@@ -112,6 +112,16 @@ def test_fixture_applies_replans_clean_and_destroys(
         cluster=out["ecs_cluster_name"], services=[out["ecs_service_name"]]
     )["services"][0]
     assert service["availabilityZoneRebalancing"] == "ENABLED"
+    assert ":loadbalancer/net/" in nlb_arn
+    [balancer] = account_client(PROVIDER_ACCOUNT, "elbv2").describe_load_balancers(
+        LoadBalancerArns=[out["nlb_with_security_groups_arn"]]
+    )["LoadBalancers"]
+    assert ":loadbalancer/net/crossgate-fixture-sg-nlb/" in balancer["LoadBalancerArn"]
+    assert balancer["EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic"] == "off"
+    rules = account_client(CENTRAL_ACCOUNT, "ec2").describe_security_group_rules(
+        SecurityGroupRuleIds=out["rule_ids"]
+    )["SecurityGroupRules"]
+    assert sorted(r["Description"] for r in rules) == ["HTTPS from the clients", "HTTPS to the endpoint"]
 
     _terraform(workdir, env, "destroy", "-auto-approve")
     central_ec2 = account_client(CENTRAL_ACCOUNT, "ec2")
