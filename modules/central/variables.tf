@@ -79,6 +79,33 @@ variable "subnet_ids" {
   }
 }
 
+variable "flow_logs" {
+  description = "VPC flow logs of the created VPC (vpc_cidr mode) to a CloudWatch log group: on by default. traffic_type ALL, ACCEPT or REJECT; retention_days a CloudWatch retention; kms_key_arn optionally encrypts the log group. Cost: CloudWatch Logs ingestion (about $0.50/GB) and storage; set enabled = false to opt out. Ignored with an existing VPC (its flow logs are its owner's)."
+  type = object({
+    enabled        = optional(bool, true)
+    traffic_type   = optional(string, "ALL")
+    retention_days = optional(number, 30)
+    kms_key_arn    = optional(string)
+  })
+  default  = {}
+  nullable = false
+
+  validation {
+    condition     = contains(["ALL", "ACCEPT", "REJECT"], var.flow_logs.traffic_type)
+    error_message = "The flow_logs.traffic_type must be ALL, ACCEPT or REJECT; got ${jsonencode(var.flow_logs.traffic_type)}."
+  }
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.flow_logs.retention_days)
+    error_message = "The flow_logs.retention_days must be a CloudWatch Logs retention: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653."
+  }
+
+  validation {
+    condition     = var.flow_logs.kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$", var.flow_logs.kms_key_arn))
+    error_message = "The flow_logs.kms_key_arn must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)."
+  }
+}
+
 ################################################################################
 # Services behind the API
 ################################################################################

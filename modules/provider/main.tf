@@ -1,11 +1,13 @@
 data "aws_partition" "current" {}
 data "aws_region" "current" {}
+data "aws_caller_identity" "current" {}
 
 locals {
   fargate_enabled = var.fargate != null
   create_vpc      = local.fargate_enabled && var.vpc_id == null
   create_nat      = local.create_vpc && var.image_pull == "nat"
   create_vpce     = local.fargate_enabled && var.image_pull == "vpc_endpoints"
+  create_flow_log = local.create_vpc && var.flow_logs.enabled
 
   # Fargate defaults come from the variable's optional() attributes; this local only
   # gives the rest of the file a non-null object to read in BYO mode.
@@ -17,6 +19,9 @@ locals {
     container_port    = 8080
     environment       = {}
     health_check_path = "/health"
+
+    read_only_root_filesystem = true
+    writable_paths            = []
   }
 
   azs = local.create_vpc ? slice(data.aws_availability_zones.this[0].names, 0, min(var.az_count, length(data.aws_availability_zones.this[0].names))) : []
@@ -36,6 +41,7 @@ locals {
 ################################################################################
 
 resource "aws_vpc_endpoint_service" "this" {
+  # checkov:skip=CKV_AWS_123:acceptance_required is the caller's choice (default false): allowed_principals already limits connections to named IAM principals (no wildcard, validated), and manual acceptance would stop an automated deployment until someone accepts out of band
   acceptance_required        = var.acceptance_required
   network_load_balancer_arns = [local.nlb_arn]
   allowed_principals         = var.allowed_principals
@@ -68,6 +74,7 @@ resource "aws_vpc_endpoint_service" "this" {
 ################################################################################
 
 data "aws_availability_zones" "this" {
+  # checkov:skip=CKV_AWS_394:only the first az_count zones of the name-sorted list are used (local.azs), and a zone AWS adds later takes the next letter and sorts after them, so it cannot silently join the VPC; callers who must pin exact zones bring their own VPC (vpc_id + subnet_ids)
   count = local.create_vpc ? 1 : 0
 
   state = "available"
@@ -98,6 +105,83 @@ resource "aws_vpc" "this" {
       error_message = "az_count is larger than the number of available availability zones in this region."
     }
   }
+}
+
+# The created VPC's default security group: every rule removed, so nothing that lands in it by
+# default (no security group given) can talk to anything.
+resource "aws_default_security_group" "this" {
+  count = local.create_vpc ? 1 : 0
+
+  vpc_id = aws_vpc.this[0].id
+
+  tags = merge(var.tags, { Name = "${var.name}-default-deny" })
+}
+
+# VPC flow logs of the created VPC to CloudWatch Logs (on by default; var.flow_logs).
+resource "aws_cloudwatch_log_group" "flow_logs" {
+  # checkov:skip=CKV_AWS_338:retention is the caller's cost choice (flow_logs.retention_days, default 30 days; 365+ is accepted)
+  # checkov:skip=CKV_AWS_158:KMS is optional (log_kms_key_arn); without it CloudWatch Logs still encrypts at rest with AWS-owned keys, and a customer managed key is a cost and key-policy decision for the caller
+  count = local.create_flow_log ? 1 : 0
+
+  name              = "/vpc/${var.name}/flow-logs"
+  retention_in_days = var.flow_logs.retention_days
+  kms_key_id        = var.log_kms_key_arn
+
+  tags = var.tags
+}
+
+resource "aws_iam_role" "flow_logs" {
+  count = local.create_flow_log ? 1 : 0
+
+  name = "${var.name}-flow-logs"
+  # Plain jsonencode (no aws_iam_policy_document): the policy stays a known value in mocked tests.
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Service = "vpc-flow-logs.amazonaws.com" }
+      Action    = "sts:AssumeRole"
+      # Confused-deputy guard: only flow logs of this account may use the role.
+      Condition = { StringEquals = { "aws:SourceAccount" = data.aws_caller_identity.current.account_id } }
+    }]
+  })
+
+  tags = var.tags
+}
+
+resource "aws_iam_role_policy" "flow_logs" {
+  count = local.create_flow_log ? 1 : 0
+
+  name = "deliver-to-${var.name}-flow-logs"
+  role = aws_iam_role.flow_logs[0].id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Effect   = "Allow"
+        Action   = ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"]
+        Resource = "${aws_cloudwatch_log_group.flow_logs[0].arn}:*"
+      },
+      {
+        Effect   = "Allow"
+        Action   = "logs:DescribeLogGroups"
+        Resource = "arn:${data.aws_partition.current.partition}:logs:${local.region}:${data.aws_caller_identity.current.account_id}:log-group:*"
+      },
+    ]
+  })
+}
+
+resource "aws_flow_log" "this" {
+  count = local.create_flow_log ? 1 : 0
+
+  vpc_id                   = aws_vpc.this[0].id
+  traffic_type             = var.flow_logs.traffic_type
+  log_destination_type     = "cloud-watch-logs"
+  log_destination          = aws_cloudwatch_log_group.flow_logs[0].arn
+  iam_role_arn             = aws_iam_role.flow_logs[0].arn
+  max_aggregation_interval = 600
+
+  tags = merge(var.tags, { Name = var.name })
 }
 
 resource "aws_subnet" "private" {
@@ -352,6 +436,9 @@ resource "aws_vpc_security_group_egress_rule" "tasks_https" {
 ################################################################################
 
 resource "aws_lb" "this" {
+  # checkov:skip=CKV_AWS_91:NLB access logs are only written for TLS listeners; this NLB forwards plain TCP (TLS, if any, ends at the workload) and the API Gateway access logs record every request at the front door
+  # checkov:skip=CKV_AWS_150:the demo workload's NLB lives and dies with this module (terraform destroy must work, and the endpoint service is replaced with it anyway); long-lived NLBs belong in BYO mode (nlb_arn) with their own protection
+  # checkov:skip=CKV2_AWS_20:an internal Network Load Balancer with a TCP listener: there is no HTTP listener to redirect to HTTPS
   count = local.fargate_enabled ? 1 : 0
 
   name                             = var.name
@@ -410,10 +497,13 @@ resource "aws_lb_listener" "this" {
 ################################################################################
 
 resource "aws_cloudwatch_log_group" "this" {
+  # checkov:skip=CKV_AWS_338:retention is the caller's cost choice (log_retention_days, default 30 days; 365+ is accepted)
+  # checkov:skip=CKV_AWS_158:KMS is optional (log_kms_key_arn); without it CloudWatch Logs still encrypts at rest with AWS-owned keys, and a customer managed key is a cost and key-policy decision for the caller
   count = local.fargate_enabled ? 1 : 0
 
   name              = "/ecs/${var.name}"
   retention_in_days = var.log_retention_days
+  kms_key_id        = var.log_kms_key_arn
 
   tags = var.tags
 }
@@ -451,6 +541,11 @@ resource "aws_ecs_cluster" "this" {
 
   name = var.name
 
+  setting {
+    name  = "containerInsights"
+    value = var.container_insights
+  }
+
   tags = var.tags
 }
 
@@ -464,10 +559,23 @@ resource "aws_ecs_task_definition" "this" {
   memory                   = tostring(local.fargate.memory)
   execution_role_arn       = aws_iam_role.execution[0].arn
 
+  # Writable paths under a read-only root filesystem: one Fargate task-storage bind mount each
+  # (ephemeral, gone with the task, like the container's writable layer). When the image declares
+  # the path as a VOLUME, Fargate copies its content and ownership into the mount.
+  dynamic "volume" {
+    for_each = local.fargate.writable_paths
+
+    content {
+      name = "writable-${volume.key}"
+    }
+  }
+
   container_definitions = jsonencode([{
-    name      = var.name
-    image     = local.fargate.image
-    essential = true
+    name                   = var.name
+    image                  = local.fargate.image
+    essential              = true
+    readonlyRootFilesystem = local.fargate.read_only_root_filesystem
+    mountPoints            = [for i, p in local.fargate.writable_paths : { sourceVolume = "writable-${i}", containerPath = p, readOnly = false }]
     portMappings = [{
       containerPort = local.fargate.container_port
       protocol      = "tcp"

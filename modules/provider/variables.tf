@@ -104,6 +104,9 @@ variable "fargate" {
     container_port    = optional(number, 8080)
     environment       = optional(map(string), {})
     health_check_path = optional(string, "/health")
+
+    read_only_root_filesystem = optional(bool, true)
+    writable_paths            = optional(list(string), ["/data"])
   })
   default = null
 
@@ -143,6 +146,16 @@ variable "fargate" {
   validation {
     condition     = var.fargate == null ? true : alltrue([for k in keys(var.fargate.environment) : can(regex("^[A-Za-z_][A-Za-z0-9_]*$", k))])
     error_message = "fargate.environment keys must be valid environment variable names."
+  }
+
+  validation {
+    condition = var.fargate == null ? true : try(
+      length(var.fargate.writable_paths) <= 10 &&
+      length(distinct(var.fargate.writable_paths)) == length(var.fargate.writable_paths) &&
+      alltrue([for p in var.fargate.writable_paths : can(regex("^/[A-Za-z0-9._/-]*[A-Za-z0-9._-]$", p)) && !contains(split("/", p), "..")]),
+      false
+    )
+    error_message = "fargate.writable_paths must be at most 10 distinct absolute container paths such as /data or /tmp (no trailing slash, no \"..\", not \"/\")."
   }
 }
 
@@ -209,6 +222,49 @@ variable "log_retention_days" {
   validation {
     condition     = contains([0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
     error_message = "log_retention_days must be one of the values CloudWatch Logs accepts (0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)."
+  }
+}
+
+variable "log_kms_key_arn" {
+  description = "KMS key ARN encrypting the module's CloudWatch log groups (the tasks' logs and the VPC flow logs). Null (default) keeps CloudWatch Logs' default encryption with AWS-owned keys; a customer managed key costs about $1/month plus requests, and its key policy must allow logs.<region>.amazonaws.com."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.log_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$", var.log_kms_key_arn))
+    error_message = "log_kms_key_arn must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)."
+  }
+}
+
+variable "container_insights" {
+  description = "CloudWatch Container Insights on the ECS cluster (Fargate mode): \"enabled\" (default), \"enhanced\" (per-task/container metrics, more custom metrics to pay for) or \"disabled\" (no Container Insights cost)."
+  type        = string
+  default     = "enabled"
+
+  validation {
+    condition     = contains(["enabled", "enhanced", "disabled"], var.container_insights)
+    error_message = "container_insights must be \"enabled\", \"enhanced\" or \"disabled\"."
+  }
+}
+
+variable "flow_logs" {
+  description = "VPC flow logs of the created VPC (Fargate mode without vpc_id) to a CloudWatch log group: on by default. traffic_type ALL, ACCEPT or REJECT; retention_days a CloudWatch retention (0 = never expire). Cost: CloudWatch Logs ingestion (about $0.50/GB) and storage; set enabled = false to opt out. Encrypted with log_kms_key_arn when set."
+  type = object({
+    enabled        = optional(bool, true)
+    traffic_type   = optional(string, "ALL")
+    retention_days = optional(number, 30)
+  })
+  default  = {}
+  nullable = false
+
+  validation {
+    condition     = contains(["ALL", "ACCEPT", "REJECT"], var.flow_logs.traffic_type)
+    error_message = "flow_logs.traffic_type must be ALL, ACCEPT or REJECT."
+  }
+
+  validation {
+    condition     = contains([0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.flow_logs.retention_days)
+    error_message = "flow_logs.retention_days must be one of the values CloudWatch Logs accepts (0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)."
   }
 }
 

@@ -34,6 +34,12 @@ mock_provider "aws" {
   mock_resource "aws_vpc" {
     defaults = { id = "vpc-0123456789abcdef0" }
   }
+  mock_resource "aws_cloudwatch_log_group" {
+    defaults = { arn = "arn:aws:logs:us-east-1:222222222222:log-group:/ecs/employee" }
+  }
+  mock_data "aws_caller_identity" {
+    defaults = { account_id = "222222222222" }
+  }
 }
 
 variables {

@@ -28,6 +28,9 @@ mock_provider "aws" {
   mock_resource "aws_ecs_task_definition" {
     defaults = { arn = "arn:aws:ecs:us-east-1:222222222222:task-definition/employee:1" }
   }
+  mock_resource "aws_cloudwatch_log_group" {
+    defaults = { arn = "arn:aws:logs:us-east-1:222222222222:log-group:/ecs/employee" }
+  }
 }
 
 run "apply" {
