@@ -356,8 +356,8 @@ variable "custom_domain" {
   }
 
   validation {
-    condition     = var.custom_domain == null || try(var.custom_domain.mtls_truststore_uri == null || startswith(var.custom_domain.mtls_truststore_uri, "s3://"), false)
-    error_message = "The custom_domain.mtls_truststore_uri must be an s3:// URI."
+    condition     = var.custom_domain == null || try(var.custom_domain.mtls_truststore_uri == null || can(regex("^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/[^\\s]*[^/\\s]$", var.custom_domain.mtls_truststore_uri)), false)
+    error_message = "The custom_domain.mtls_truststore_uri must be the S3 URI of the truststore object, s3://<bucket>/<key> (such as s3://acme-truststores/api/truststore.pem)."
   }
 
   validation {

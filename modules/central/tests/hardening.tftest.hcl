@@ -1,0 +1,175 @@
+# Hardening of a created VPC: its default security group has every rule removed and its flow logs
+# go to CloudWatch (on by default, optional KMS, opt-out); an existing VPC is left alone.
+# Mocked aws provider, no credentials.
+
+mock_provider "aws" {
+  mock_resource "aws_service_discovery_service" {
+    defaults = { arn = "arn:aws:servicediscovery:us-east-1:111111111111:service/srv-abc" }
+  }
+  mock_resource "aws_apigatewayv2_api" {
+    defaults = {
+      arn           = "arn:aws:apigateway:us-east-1::/apis/abc123"
+      execution_arn = "arn:aws:execute-api:us-east-1:111111111111:abc123"
+      api_endpoint  = "https://abc123.execute-api.us-east-1.amazonaws.com"
+    }
+  }
+  mock_resource "aws_cloudwatch_log_group" {
+    defaults = { arn = "arn:aws:logs:us-east-1:111111111111:log-group:/vpc/central/flow-logs" }
+  }
+  mock_resource "aws_iam_role" {
+    defaults = { arn = "arn:aws:iam::111111111111:role/central-flow-logs" }
+  }
+  mock_resource "aws_vpc" {
+    defaults = { id = "vpc-0123456789abcdef0" }
+  }
+  mock_resource "aws_vpc_endpoint" {
+    defaults = { network_interface_ids = ["eni-0000000000000000a", "eni-0000000000000000b"] }
+  }
+  mock_data "aws_network_interface" {
+    defaults = { private_ip = "10.0.0.10", subnet_id = "subnet-0000000000000000a", availability_zone = "us-east-1a" }
+  }
+  mock_data "aws_availability_zones" {
+    defaults = { names = ["us-east-1a", "us-east-1b", "us-east-1c"] }
+  }
+  mock_data "aws_caller_identity" {
+    defaults = { account_id = "111111111111" }
+  }
+  mock_data "aws_partition" {
+    defaults = { partition = "aws" }
+  }
+  mock_data "aws_region" {
+    defaults = { name = "us-east-1" }
+  }
+}
+
+variables {
+  name     = "central"
+  vpc_cidr = "10.10.0.0/16"
+  az_count = 2
+
+  services = {
+    users = {
+      endpoint_service_name = "com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0"
+      port                  = 8080
+      routes                = ["ANY /users"]
+      authorization         = { type = "AWS_IAM" }
+    }
+  }
+}
+
+run "created_vpc_default_security_group_has_no_rules" {
+  assert {
+    condition = (
+      length(aws_default_security_group.this) == 1 &&
+      aws_default_security_group.this[0].vpc_id == "vpc-0123456789abcdef0" &&
+      length(aws_default_security_group.this[0].ingress) == 0 &&
+      length(aws_default_security_group.this[0].egress) == 0
+    )
+    error_message = "The created VPC's default security group must be managed with no ingress and no egress rule."
+  }
+}
+
+run "created_vpc_flow_logs_on_by_default" {
+  assert {
+    condition = (
+      length(aws_flow_log.this) == 1 &&
+      aws_flow_log.this[0].vpc_id == "vpc-0123456789abcdef0" &&
+      aws_flow_log.this[0].traffic_type == "ALL" &&
+      aws_flow_log.this[0].log_destination_type == "cloud-watch-logs" &&
+      aws_flow_log.this[0].log_destination == aws_cloudwatch_log_group.flow_logs[0].arn &&
+      aws_flow_log.this[0].iam_role_arn == aws_iam_role.flow_logs[0].arn
+    )
+    error_message = "A created VPC must get flow logs of all traffic to its CloudWatch log group through the flow-logs role."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_log_group.flow_logs[0].name == "/vpc/central/flow-logs" && aws_cloudwatch_log_group.flow_logs[0].retention_in_days == 30 && aws_cloudwatch_log_group.flow_logs[0].kms_key_id == null
+    error_message = "The flow log group must keep 30 days by default, without a customer managed key."
+  }
+
+  assert {
+    condition = (
+      jsondecode(aws_iam_role.flow_logs[0].assume_role_policy).Statement[0].Principal.Service == "vpc-flow-logs.amazonaws.com" &&
+      jsondecode(aws_iam_role.flow_logs[0].assume_role_policy).Statement[0].Condition.StringEquals["aws:SourceAccount"] == "111111111111"
+    )
+    error_message = "Only VPC flow logs of this account may assume the role."
+  }
+
+  assert {
+    condition = (
+      jsondecode(aws_iam_role_policy.flow_logs[0].policy).Statement[0].Resource == "arn:aws:logs:us-east-1:111111111111:log-group:/vpc/central/flow-logs:*" &&
+      !contains(flatten([for s in jsondecode(aws_iam_role_policy.flow_logs[0].policy).Statement : s.Resource]), "*")
+    )
+    error_message = "The delivery policy must be scoped to the flow log group (no \"*\" resource)."
+  }
+}
+
+run "flow_logs_settings_and_kms" {
+  command = plan
+
+  variables {
+    flow_logs = {
+      traffic_type   = "REJECT"
+      retention_days = 365
+      kms_key_arn    = "arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    }
+  }
+
+  assert {
+    condition     = aws_flow_log.this[0].traffic_type == "REJECT" && aws_cloudwatch_log_group.flow_logs[0].retention_in_days == 365 && aws_cloudwatch_log_group.flow_logs[0].kms_key_id == "arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    error_message = "traffic_type, retention_days and kms_key_arn must reach the flow log and its group."
+  }
+}
+
+run "flow_logs_opt_out" {
+  command = plan
+
+  variables {
+    flow_logs = { enabled = false }
+  }
+
+  assert {
+    condition     = length(aws_flow_log.this) == 0 && length(aws_cloudwatch_log_group.flow_logs) == 0 && length(aws_iam_role.flow_logs) == 0 && length(aws_iam_role_policy.flow_logs) == 0
+    error_message = "flow_logs.enabled = false must create no flow log, log group or role."
+  }
+
+  assert {
+    condition     = length(aws_default_security_group.this) == 1
+    error_message = "The default security group stays locked down without flow logs."
+  }
+}
+
+run "existing_vpc_is_left_alone" {
+  command = plan
+
+  variables {
+    vpc_cidr   = null
+    vpc_id     = "vpc-0fedcba9876543210"
+    subnet_ids = ["subnet-0000000000000000a", "subnet-0000000000000000b"]
+  }
+
+  assert {
+    condition     = length(aws_default_security_group.this) == 0 && length(aws_flow_log.this) == 0 && length(aws_cloudwatch_log_group.flow_logs) == 0
+    error_message = "An existing VPC's default security group and flow logs belong to its owner."
+  }
+}
+
+run "rejects_bad_flow_logs_traffic_type" {
+  command = plan
+
+  variables {
+    flow_logs = { traffic_type = "SOME" }
+  }
+
+  expect_failures = [var.flow_logs]
+}
+
+run "rejects_bad_flow_logs_retention_and_kms" {
+  command = plan
+
+  variables {
+    flow_logs = { retention_days = 42, kms_key_arn = "alias/logs" }
+  }
+
+  expect_failures = [var.flow_logs]
+}
