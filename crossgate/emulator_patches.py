@@ -19,6 +19,9 @@ Differences patched (one :class:`Patch` each, in :data:`PATCHES`):
   ``Description`` (AuthorizeSecurityGroupIngress/Egress, DescribeSecurityGroupRules,
   ModifySecurityGroupRules).
 
+* Cloud Map RegisterInstance with an existing InstanceId adds a second instance of that id
+  (AWS updates the instance in place), so re-registering after a drift leaves duplicates.
+
 Claims checked and found false (no patch needed):
 
 * S3 conditional writes: moto 5.2.5 honours ``If-None-Match: *`` on PutObject (412
@@ -487,6 +490,25 @@ def _result_item(result: ActionResult, key: str) -> Any:
     return payload[key]
 
 
+def _patch_cloud_map_register_upsert() -> None:
+    """AWS: "If you specify an existing InstanceId and ServiceId, AWS Cloud Map updates the existing
+    DNS records ... and updates the attributes" (RegisterInstance). moto 5.2.5 appends another
+    instance with the same id, so the aws provider's in-place update of
+    ``aws_service_discovery_instance`` (and any re-registration) leaves a stale duplicate behind.
+    """
+    from moto.servicediscovery.models import ServiceDiscoveryBackend
+
+    def make(original: Callable[..., Any]) -> Callable[..., Any]:
+        def register_instance(self: Any, service_id: str, instance_id: str, *args: Any, **kwargs: Any) -> Any:
+            service = self.get_service(service_id)
+            service.instances[:] = [i for i in service.instances if i.instance_id != instance_id]
+            return original(self, service_id, instance_id, *args, **kwargs)
+
+        return register_instance
+
+    _wrap(ServiceDiscoveryBackend, "register_instance", make)
+
+
 PATCHES: tuple[Patch, ...] = (
     Patch(
         "ecs-availability-zone-rebalancing",
@@ -522,6 +544,11 @@ PATCHES: tuple[Patch, ...] = (
         "security-group-rule-descriptions",
         "rules referencing a security group or prefix list keep and return their description",
         _patch_security_group_rule_descriptions,
+    ),
+    Patch(
+        "cloud-map-register-upsert",
+        "RegisterInstance with an existing InstanceId updates that instance instead of adding a duplicate",
+        _patch_cloud_map_register_upsert,
     ),
 )
 

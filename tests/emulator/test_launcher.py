@@ -197,6 +197,7 @@ def test_child_handshake_reports_port_and_patches() -> None:
             "elbv2-load-balancer-arn-kind",
             "elbv2-enforce-privatelink-inbound-rules",
             "security-group-rule-descriptions",
+            "cloud-map-register-upsert",
         }
         child.stdin.close()  # EOF on stdin: the child shuts down by itself
         assert child.wait(timeout=10) == 0

@@ -415,3 +415,18 @@ def test_security_group_rule_keeps_its_description(
         permissions = group["IpPermissionsEgress" if egress else "IpPermissions"]
         pairs = [pair for p in permissions for pair in p["UserIdGroupPairs"]]
         assert [(p["GroupId"], p["Description"]) for p in pairs] == [(peer_group, "second")]
+
+
+def test_cloud_map_register_with_existing_id_updates_in_place(account_client: AccountClient) -> None:
+    discovery = account_client(CENTRAL_ACCOUNT, "servicediscovery")
+    namespace_op = discovery.create_http_namespace(Name="upsert-test")["OperationId"]
+    namespace_id = discovery.get_operation(OperationId=namespace_op)["Operation"]["Targets"]["NAMESPACE"]
+    service_id = discovery.create_service(Name="svc", NamespaceId=namespace_id)["Service"]["Id"]
+    for ip in ("10.0.0.5", "10.0.0.6"):
+        discovery.register_instance(ServiceId=service_id, InstanceId="eni-0123456789abcdef0",
+                                    Attributes={"AWS_INSTANCE_IPV4": ip, "AWS_INSTANCE_PORT": "8080"})
+    instances = discovery.list_instances(ServiceId=service_id)["Instances"]
+    assert [(i["Id"], i["Attributes"]["AWS_INSTANCE_IPV4"]) for i in instances] == [
+        ("eni-0123456789abcdef0", "10.0.0.6")]
+    discovery.deregister_instance(ServiceId=service_id, InstanceId="eni-0123456789abcdef0")
+    assert discovery.list_instances(ServiceId=service_id)["Instances"] == []
