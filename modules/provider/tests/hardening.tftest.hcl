@@ -1,0 +1,259 @@
+# Hardening of the Fargate mode: the created VPC's default security group has every rule removed and
+# its flow logs go to CloudWatch (on by default, opt-out), Container Insights is on, the container's
+# root filesystem is read-only with task-storage mounts for the writable paths, and the log groups
+# take an optional KMS key. Mocked aws provider, no credentials.
+
+mock_provider "aws" {
+  mock_data "aws_region" {
+    defaults = { name = "us-east-1" }
+  }
+  mock_data "aws_partition" {
+    defaults = { partition = "aws" }
+  }
+  mock_data "aws_caller_identity" {
+    defaults = { account_id = "222222222222" }
+  }
+  mock_data "aws_availability_zones" {
+    defaults = { names = ["us-east-1a", "us-east-1b", "us-east-1c"] }
+  }
+  mock_data "aws_iam_policy_document" {
+    defaults = { json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}" }
+  }
+  mock_data "aws_vpc" {
+    defaults = { cidr_block = "10.50.0.0/16" }
+  }
+  mock_resource "aws_lb" {
+    defaults = { arn = "arn:aws:elasticloadbalancing:us-east-1:222222222222:loadbalancer/net/employee/abc" }
+  }
+  mock_resource "aws_lb_target_group" {
+    defaults = { arn = "arn:aws:elasticloadbalancing:us-east-1:222222222222:targetgroup/employee/abc" }
+  }
+  mock_resource "aws_iam_role" {
+    defaults = { arn = "arn:aws:iam::222222222222:role/employee-role" }
+  }
+  mock_resource "aws_ecs_cluster" {
+    defaults = { arn = "arn:aws:ecs:us-east-1:222222222222:cluster/employee" }
+  }
+  mock_resource "aws_ecs_task_definition" {
+    defaults = { arn = "arn:aws:ecs:us-east-1:222222222222:task-definition/employee:1" }
+  }
+  mock_resource "aws_vpc" {
+    defaults = { id = "vpc-0123456789abcdef0" }
+  }
+  mock_resource "aws_cloudwatch_log_group" {
+    defaults = { arn = "arn:aws:logs:us-east-1:222222222222:log-group:/vpc/employee/flow-logs" }
+  }
+}
+
+variables {
+  name               = "employee"
+  allowed_principals = ["arn:aws:iam::111111111111:root"]
+  fargate            = { image = "222222222222.dkr.ecr.us-east-1.amazonaws.com/employee:1.0.0" }
+}
+
+run "created_vpc_default_security_group_has_no_rules" {
+  assert {
+    condition = (
+      length(aws_default_security_group.this) == 1 &&
+      aws_default_security_group.this[0].vpc_id == "vpc-0123456789abcdef0" &&
+      length(aws_default_security_group.this[0].ingress) == 0 &&
+      length(aws_default_security_group.this[0].egress) == 0
+    )
+    error_message = "The created VPC's default security group must be managed with no ingress and no egress rule."
+  }
+}
+
+run "created_vpc_flow_logs_on_by_default" {
+  assert {
+    condition = (
+      length(aws_flow_log.this) == 1 &&
+      aws_flow_log.this[0].vpc_id == "vpc-0123456789abcdef0" &&
+      aws_flow_log.this[0].traffic_type == "ALL" &&
+      aws_flow_log.this[0].log_destination_type == "cloud-watch-logs" &&
+      aws_flow_log.this[0].log_destination == aws_cloudwatch_log_group.flow_logs[0].arn &&
+      aws_flow_log.this[0].iam_role_arn == aws_iam_role.flow_logs[0].arn
+    )
+    error_message = "A created VPC must get flow logs of all traffic to its CloudWatch log group through the flow-logs role."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_log_group.flow_logs[0].name == "/vpc/employee/flow-logs" && aws_cloudwatch_log_group.flow_logs[0].retention_in_days == 30 && aws_cloudwatch_log_group.flow_logs[0].kms_key_id == null
+    error_message = "The flow log group must keep 30 days by default, without a customer managed key."
+  }
+
+  assert {
+    condition = (
+      jsondecode(aws_iam_role.flow_logs[0].assume_role_policy).Statement[0].Principal.Service == "vpc-flow-logs.amazonaws.com" &&
+      jsondecode(aws_iam_role.flow_logs[0].assume_role_policy).Statement[0].Condition.StringEquals["aws:SourceAccount"] == "222222222222"
+    )
+    error_message = "Only VPC flow logs of this account may assume the role."
+  }
+
+  assert {
+    condition = (
+      jsondecode(aws_iam_role_policy.flow_logs[0].policy).Statement[0].Resource == "arn:aws:logs:us-east-1:222222222222:log-group:/vpc/employee/flow-logs:*" &&
+      !contains(flatten([for s in jsondecode(aws_iam_role_policy.flow_logs[0].policy).Statement : s.Resource]), "*")
+    )
+    error_message = "The delivery policy must be scoped to the flow log group (no \"*\" resource)."
+  }
+}
+
+run "defaults_container_insights_and_read_only_root" {
+  command = plan
+
+  assert {
+    condition     = one([for s in aws_ecs_cluster.this[0].setting : s if s.name == "containerInsights"]).value == "enabled"
+    error_message = "Container Insights must be enabled by default."
+  }
+
+  assert {
+    condition     = jsondecode(aws_ecs_task_definition.this[0].container_definitions)[0].readonlyRootFilesystem == true
+    error_message = "The container's root filesystem must be read-only by default."
+  }
+
+  assert {
+    condition = (
+      jsondecode(aws_ecs_task_definition.this[0].container_definitions)[0].mountPoints == [{ sourceVolume = "writable-0", containerPath = "/data", readOnly = false }] &&
+      [for v in aws_ecs_task_definition.this[0].volume : v.name] == ["writable-0"]
+    )
+    error_message = "By default /data (the demo service's SQLite directory, a VOLUME in its image) must be a writable task-storage mount."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_log_group.this[0].kms_key_id == null
+    error_message = "No customer managed key by default."
+  }
+}
+
+run "custom_hardening_settings" {
+  command = plan
+
+  variables {
+    fargate = {
+      image                     = "public.ecr.aws/acme/app:2"
+      read_only_root_filesystem = false
+      writable_paths            = ["/tmp", "/var/cache/app"]
+    }
+    container_insights = "enhanced"
+    log_kms_key_arn    = "arn:aws:kms:us-east-1:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    flow_logs          = { traffic_type = "REJECT", retention_days = 365 }
+  }
+
+  assert {
+    condition     = one([for s in aws_ecs_cluster.this[0].setting : s if s.name == "containerInsights"]).value == "enhanced"
+    error_message = "container_insights must reach the cluster setting."
+  }
+
+  assert {
+    condition = (
+      jsondecode(aws_ecs_task_definition.this[0].container_definitions)[0].readonlyRootFilesystem == false &&
+      [for m in jsondecode(aws_ecs_task_definition.this[0].container_definitions)[0].mountPoints : m.containerPath] == ["/tmp", "/var/cache/app"] &&
+      length(aws_ecs_task_definition.this[0].volume) == 2
+    )
+    error_message = "read_only_root_filesystem and writable_paths must reach the task definition."
+  }
+
+  assert {
+    condition = (
+      aws_cloudwatch_log_group.this[0].kms_key_id == "arn:aws:kms:us-east-1:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab" &&
+      aws_cloudwatch_log_group.flow_logs[0].kms_key_id == "arn:aws:kms:us-east-1:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    )
+    error_message = "log_kms_key_arn must encrypt both the tasks' and the flow logs' log groups."
+  }
+
+  assert {
+    condition     = aws_flow_log.this[0].traffic_type == "REJECT" && aws_cloudwatch_log_group.flow_logs[0].retention_in_days == 365
+    error_message = "flow_logs settings must reach the flow log and its group."
+  }
+}
+
+run "flow_logs_opt_out" {
+  command = plan
+
+  variables {
+    flow_logs = { enabled = false }
+  }
+
+  assert {
+    condition     = length(aws_flow_log.this) == 0 && length(aws_cloudwatch_log_group.flow_logs) == 0 && length(aws_iam_role.flow_logs) == 0 && length(aws_iam_role_policy.flow_logs) == 0
+    error_message = "flow_logs.enabled = false must create no flow log, log group or role."
+  }
+}
+
+run "existing_vpc_is_left_alone" {
+  command = plan
+
+  variables {
+    vpc_id     = "vpc-0fedcba9876543210"
+    subnet_ids = ["subnet-0000000000000000a", "subnet-0000000000000000b"]
+  }
+
+  assert {
+    condition     = length(aws_default_security_group.this) == 0 && length(aws_flow_log.this) == 0 && length(aws_cloudwatch_log_group.flow_logs) == 0
+    error_message = "An existing VPC's default security group and flow logs belong to its owner."
+  }
+}
+
+run "byo_nlb_creates_none_of_it" {
+  command = plan
+
+  variables {
+    fargate = null
+    nlb_arn = "arn:aws:elasticloadbalancing:us-east-1:222222222222:loadbalancer/net/existing/abc"
+  }
+
+  assert {
+    condition     = length(aws_default_security_group.this) == 0 && length(aws_flow_log.this) == 0 && length(aws_ecs_cluster.this) == 0
+    error_message = "BYO mode creates no network or workload."
+  }
+}
+
+run "rejects_relative_writable_path" {
+  command = plan
+
+  variables {
+    fargate = { image = "222222222222.dkr.ecr.us-east-1.amazonaws.com/employee:1.0.0", writable_paths = ["data"] }
+  }
+
+  expect_failures = [var.fargate]
+}
+
+run "rejects_root_as_writable_path" {
+  command = plan
+
+  variables {
+    fargate = { image = "222222222222.dkr.ecr.us-east-1.amazonaws.com/employee:1.0.0", writable_paths = ["/"] }
+  }
+
+  expect_failures = [var.fargate]
+}
+
+run "rejects_bad_container_insights" {
+  command = plan
+
+  variables {
+    container_insights = "on"
+  }
+
+  expect_failures = [var.container_insights]
+}
+
+run "rejects_bad_log_kms_key" {
+  command = plan
+
+  variables {
+    log_kms_key_arn = "alias/logs"
+  }
+
+  expect_failures = [var.log_kms_key_arn]
+}
+
+run "rejects_bad_flow_logs_traffic_type" {
+  command = plan
+
+  variables {
+    flow_logs = { traffic_type = "SOME" }
+  }
+
+  expect_failures = [var.flow_logs]
+}
