@@ -289,7 +289,7 @@ variable "privatelink_client_cidrs" {
   default     = []
 
   validation {
-    condition     = alltrue([for c in var.privatelink_client_cidrs : can(cidrhost(c, 0)) && c != "0.0.0.0/0"])
-    error_message = "privatelink_client_cidrs must be IPv4 CIDRs and must not be 0.0.0.0/0."
+    condition     = alltrue([for c in var.privatelink_client_cidrs : can(regex("^[0-9]{1,3}(\\.[0-9]{1,3}){3}/[0-9]{1,2}$", c)) && can(cidrhost(c, 0)) && try(tonumber(split("/", c)[1]) > 0, false)])
+    error_message = "privatelink_client_cidrs must be IPv4 CIDRs and must not be 0.0.0.0/0 (no /0 prefix at all)."
   }
 }

@@ -215,3 +215,19 @@ run "open_privatelink_client_cidr" {
   }
   expect_failures = [var.privatelink_client_cidrs]
 }
+
+run "any_slash_zero_privatelink_client_cidr" {
+  command = plan
+  variables {
+    privatelink_client_cidrs = ["10.0.0.0/0"]
+  }
+  expect_failures = [var.privatelink_client_cidrs]
+}
+
+run "ipv6_privatelink_client_cidr" {
+  command = plan
+  variables {
+    privatelink_client_cidrs = ["::/0"]
+  }
+  expect_failures = [var.privatelink_client_cidrs]
+}
