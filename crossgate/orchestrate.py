@@ -33,7 +33,7 @@ def _hint(stack: Stack, exc: TerraformError) -> str:
     """What to do next, for the failures whose terraform text does not say it plainly."""
     text = exc.output
     if STALE_LOCK_MARKER in text:
-        found = re.search(r"ID:\s+(\S+)", text)
+        found = re.search(r"Lock Info:\s*\n\s*ID:\s+(\S+)", text)
         lock_id = found.group(1) if found else "<lock id above>"
         return (f"\nhint: the state of {stack.name} is locked. If no other crossgate or terraform run is "
                 f"working on it (e.g. a killed run left the lock), release it with:\n"

@@ -172,3 +172,18 @@ def test_other_failures_are_not_retried(tmp_path: Path) -> None:
                             report=lambda stack, message: events.append(message)).run("deploy")
     assert outcomes[0].status == "failed"
     assert not any("retrying" in e for e in events)
+
+
+def test_stale_lock_hint_names_the_lock_id_from_lock_info() -> None:
+    from crossgate.orchestrate import _hint
+
+    text = """Error: Error acquiring the state lock
+
+Error message: operation error S3: PutObject, https response error StatusCode: 412, RequestID: ab12,
+HostID: e32VK4z1dsc0ia8OdAyDhr3SSw5xpypHiFX9jvK0ynlnO3ZzleWe, api error PreconditionFailed
+Lock Info:
+  ID:        c63cd972-bbce-e3d6-3b7b-cbe1372b521d
+  Path:      crossgate-tfstate/x/x-provider-employee.tfstate
+"""
+    hint = _hint(Stack("x-provider-employee", Path("."), ()), TerraformError("plan", 1, text))
+    assert "crossgate unlock --stack x-provider-employee c63cd972-bbce-e3d6-3b7b-cbe1372b521d" in hint
