@@ -11,7 +11,7 @@ from crossgate.terraform import Terraform
 
 pytestmark = pytest.mark.terraform
 
-MODULE_DIRS = [MODULES / "provider", MODULES / "central", REPO_ROOT / "eni_lookup"]
+MODULE_DIRS = [MODULES / "provider", MODULES / "central", MODULES / "private_network", REPO_ROOT / "eni_lookup"]
 EXAMPLE_DIRS = sorted(path for module in MODULE_DIRS for path in (module / "examples").glob("*") if path.is_dir())
 
 

@@ -1,13 +1,8 @@
-data "aws_partition" "current" {}
-data "aws_region" "current" {}
-data "aws_caller_identity" "current" {}
-
 locals {
-  create_vpc      = var.vpc_cidr != null
-  create_flow_log = local.create_vpc && var.flow_logs.enabled
+  create_vpc = var.vpc_cidr != null
 
-  vpc_id       = local.create_vpc ? aws_vpc.this[0].id : var.vpc_id
-  subnet_ids   = local.create_vpc ? aws_subnet.private[*].id : var.subnet_ids
+  vpc_id       = local.create_vpc ? module.network[0].vpc_id : var.vpc_id
+  subnet_ids   = local.create_vpc ? module.network[0].subnet_ids : var.subnet_ids
   subnet_count = local.create_vpc ? var.az_count : length(var.subnet_ids)
 
   # Checked by preconditions on the resources that need a network (no cross-variable validation
@@ -63,120 +58,56 @@ locals {
 # Network (optional): one private subnet per AZ, no internet route
 ################################################################################
 
-data "aws_availability_zones" "available" {
-  # checkov:skip=CKV_AWS_394:only the first az_count zones of the name-sorted list are used (names[count.index]), and a zone AWS adds later takes the next letter and sorts after them, so it cannot silently join the VPC; callers who must pin exact zones pass vpc_id + subnet_ids
-  count = local.create_vpc ? 1 : 0
+# A new private VPC (vpc_cidr mode): VPC, one /prefix+3 subnet per AZ, locked-down default security
+# group, flow logs. Absent when an existing network (vpc_id + subnet_ids) is given.
+module "network" {
+  source = "../private_network"
+  count  = local.create_vpc ? 1 : 0
 
-  state = "available"
-
-  filter {
-    name   = "opt-in-status"
-    values = ["opt-in-not-required"]
-  }
-}
-
-resource "aws_vpc" "this" {
-  count = local.create_vpc ? 1 : 0
-
-  cidr_block           = var.vpc_cidr
-  enable_dns_support   = true
-  enable_dns_hostnames = true
-
-  tags = merge(var.tags, { Name = var.name })
-}
-
-# The created VPC's default security group: every rule removed, so nothing that lands in it by
-# default (no security group given) can talk to anything.
-resource "aws_default_security_group" "this" {
-  count = local.create_vpc ? 1 : 0
-
-  vpc_id = aws_vpc.this[0].id
-
-  tags = merge(var.tags, { Name = "${var.name}-default-deny" })
-}
-
-# VPC flow logs of the created VPC to CloudWatch Logs (on by default; var.flow_logs).
-resource "aws_cloudwatch_log_group" "flow_logs" {
-  # checkov:skip=CKV_AWS_338:retention is the caller's cost choice (flow_logs.retention_days, default 30 days; 365+ is accepted)
-  # checkov:skip=CKV_AWS_158:KMS is optional (flow_logs.kms_key_arn); without it CloudWatch Logs still encrypts at rest with AWS-owned keys, and a customer managed key is a cost and key-policy decision for the caller
-  count = local.create_flow_log ? 1 : 0
-
-  name              = "/vpc/${var.name}/flow-logs"
-  retention_in_days = var.flow_logs.retention_days
-  kms_key_id        = var.flow_logs.kms_key_arn
+  name               = var.name
+  cidr               = var.vpc_cidr
+  az_count           = var.az_count
+  subnet_newbits     = 3
+  subnet_name_suffix = "index"
+  flow_logs          = var.flow_logs
 
   tags = var.tags
 }
 
-resource "aws_iam_role" "flow_logs" {
-  count = local.create_flow_log ? 1 : 0
-
-  name = "${var.name}-flow-logs"
-  # Plain jsonencode (no aws_iam_policy_document): the policy stays a known value in mocked tests.
-  assume_role_policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [{
-      Effect    = "Allow"
-      Principal = { Service = "vpc-flow-logs.amazonaws.com" }
-      Action    = "sts:AssumeRole"
-      # Confused-deputy guard: only flow logs of this account may use the role.
-      Condition = { StringEquals = { "aws:SourceAccount" = data.aws_caller_identity.current.account_id } }
-    }]
-  })
-
-  tags = var.tags
+# State written before the network moved into modules/private_network: same objects, new addresses.
+moved {
+  from = aws_vpc.this[0]
+  to   = module.network[0].aws_vpc.this
 }
 
-resource "aws_iam_role_policy" "flow_logs" {
-  count = local.create_flow_log ? 1 : 0
-
-  name = "deliver-to-${var.name}-flow-logs"
-  role = aws_iam_role.flow_logs[0].id
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [
-      {
-        Effect   = "Allow"
-        Action   = ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"]
-        Resource = "${aws_cloudwatch_log_group.flow_logs[0].arn}:*"
-      },
-      {
-        Effect   = "Allow"
-        Action   = "logs:DescribeLogGroups"
-        Resource = "arn:${data.aws_partition.current.partition}:logs:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:log-group:*"
-      },
-    ]
-  })
+moved {
+  from = aws_subnet.private
+  to   = module.network[0].aws_subnet.this
 }
 
-resource "aws_flow_log" "this" {
-  count = local.create_flow_log ? 1 : 0
-
-  vpc_id                   = aws_vpc.this[0].id
-  traffic_type             = var.flow_logs.traffic_type
-  log_destination_type     = "cloud-watch-logs"
-  log_destination          = aws_cloudwatch_log_group.flow_logs[0].arn
-  iam_role_arn             = aws_iam_role.flow_logs[0].arn
-  max_aggregation_interval = 600
-
-  tags = merge(var.tags, { Name = var.name })
+moved {
+  from = aws_default_security_group.this[0]
+  to   = module.network[0].aws_default_security_group.this
 }
 
-resource "aws_subnet" "private" {
-  count = local.create_vpc ? var.az_count : 0
+moved {
+  from = aws_cloudwatch_log_group.flow_logs
+  to   = module.network[0].aws_cloudwatch_log_group.this
+}
 
-  vpc_id            = aws_vpc.this[0].id
-  cidr_block        = cidrsubnet(var.vpc_cidr, 3, count.index)
-  availability_zone = try(data.aws_availability_zones.available[0].names[count.index], null)
+moved {
+  from = aws_iam_role.flow_logs
+  to   = module.network[0].aws_iam_role.this
+}
 
-  tags = merge(var.tags, { Name = "${var.name}-private-${count.index}" })
+moved {
+  from = aws_iam_role_policy.flow_logs
+  to   = module.network[0].aws_iam_role_policy.this
+}
 
-  lifecycle {
-    precondition {
-      condition     = length(data.aws_availability_zones.available[0].names) >= var.az_count
-      error_message = "The region has ${length(data.aws_availability_zones.available[0].names)} available AZs (${join(", ", data.aws_availability_zones.available[0].names)}) but az_count is ${var.az_count}; lower az_count."
-    }
-  }
+moved {
+  from = aws_flow_log.this
+  to   = module.network[0].aws_flow_log.this
 }
 
 ################################################################################

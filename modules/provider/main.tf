@@ -1,13 +1,11 @@
 data "aws_partition" "current" {}
 data "aws_region" "current" {}
-data "aws_caller_identity" "current" {}
 
 locals {
   fargate_enabled = var.fargate != null
   create_vpc      = local.fargate_enabled && var.vpc_id == null
   create_nat      = local.create_vpc && var.image_pull == "nat"
   create_vpce     = local.fargate_enabled && var.image_pull == "vpc_endpoints"
-  create_flow_log = local.create_vpc && var.flow_logs.enabled
 
   # Fargate defaults come from the variable's optional() attributes; this local only
   # gives the rest of the file a non-null object to read in BYO mode.
@@ -24,14 +22,13 @@ locals {
     writable_paths            = []
   }
 
-  azs = local.create_vpc ? slice(data.aws_availability_zones.this[0].names, 0, min(var.az_count, length(data.aws_availability_zones.this[0].names))) : []
+  azs = local.create_vpc ? module.network[0].availability_zones : []
 
-  vpc_id         = local.create_vpc ? aws_vpc.this[0].id : (local.fargate_enabled ? var.vpc_id : null)
-  vpc_cidr       = local.create_vpc ? aws_vpc.this[0].cidr_block : (local.fargate_enabled ? data.aws_vpc.this[0].cidr_block : null)
-  subnet_ids     = local.create_vpc ? aws_subnet.private[*].id : (local.fargate_enabled ? var.subnet_ids : null)
+  vpc_id         = local.create_vpc ? module.network[0].vpc_id : (local.fargate_enabled ? var.vpc_id : null)
+  vpc_cidr       = local.create_vpc ? module.network[0].vpc_cidr_block : (local.fargate_enabled ? data.aws_vpc.this[0].cidr_block : null)
+  subnet_ids     = local.create_vpc ? module.network[0].subnet_ids : (local.fargate_enabled ? var.subnet_ids : null)
   nlb_arn        = local.fargate_enabled ? aws_lb.this[0].arn : var.nlb_arn
   region         = data.aws_region.current.name
-  private_cidrs  = [for i in range(length(local.azs)) : cidrsubnet(var.vpc_cidr, 4, i)]
   public_cidr    = cidrsubnet(var.vpc_cidr, 4, 15)
   interface_vpce = local.create_vpce ? toset(["ecr.api", "ecr.dkr", "logs"]) : toset([])
 }
@@ -73,131 +70,68 @@ resource "aws_vpc_endpoint_service" "this" {
 # Network (Fargate mode, created VPC)
 ################################################################################
 
-data "aws_availability_zones" "this" {
-  # checkov:skip=CKV_AWS_394:only the first az_count zones of the name-sorted list are used (local.azs), and a zone AWS adds later takes the next letter and sorts after them, so it cannot silently join the VPC; callers who must pin exact zones bring their own VPC (vpc_id + subnet_ids)
-  count = local.create_vpc ? 1 : 0
-
-  state = "available"
-  filter {
-    name   = "opt-in-status"
-    values = ["opt-in-not-required"]
-  }
-}
-
 data "aws_vpc" "this" {
   count = local.fargate_enabled && !local.create_vpc ? 1 : 0
 
   id = var.vpc_id
 }
 
-resource "aws_vpc" "this" {
-  count = local.create_vpc ? 1 : 0
+# The created VPC: one /prefix+4 private subnet per AZ (slice 15 stays free for the NAT path's public
+# subnet), locked-down default security group, flow logs (encrypted with log_kms_key_arn when set).
+module "network" {
+  source = "../private_network"
+  count  = local.create_vpc ? 1 : 0
 
-  cidr_block           = var.vpc_cidr
-  enable_dns_support   = true
-  enable_dns_hostnames = true
-
-  tags = merge(var.tags, { Name = var.name })
-
-  lifecycle {
-    precondition {
-      condition     = length(data.aws_availability_zones.this[0].names) >= var.az_count
-      error_message = "az_count is larger than the number of available availability zones in this region."
-    }
-  }
-}
-
-# The created VPC's default security group: every rule removed, so nothing that lands in it by
-# default (no security group given) can talk to anything.
-resource "aws_default_security_group" "this" {
-  count = local.create_vpc ? 1 : 0
-
-  vpc_id = aws_vpc.this[0].id
-
-  tags = merge(var.tags, { Name = "${var.name}-default-deny" })
-}
-
-# VPC flow logs of the created VPC to CloudWatch Logs (on by default; var.flow_logs).
-resource "aws_cloudwatch_log_group" "flow_logs" {
-  # checkov:skip=CKV_AWS_338:retention is the caller's cost choice (flow_logs.retention_days, default 30 days; 365+ is accepted)
-  # checkov:skip=CKV_AWS_158:KMS is optional (log_kms_key_arn); without it CloudWatch Logs still encrypts at rest with AWS-owned keys, and a customer managed key is a cost and key-policy decision for the caller
-  count = local.create_flow_log ? 1 : 0
-
-  name              = "/vpc/${var.name}/flow-logs"
-  retention_in_days = var.flow_logs.retention_days
-  kms_key_id        = var.log_kms_key_arn
+  name               = var.name
+  cidr               = var.vpc_cidr
+  az_count           = var.az_count
+  subnet_newbits     = 4
+  subnet_name_suffix = "zone"
+  flow_logs          = merge(var.flow_logs, { kms_key_arn = var.log_kms_key_arn })
 
   tags = var.tags
 }
 
-resource "aws_iam_role" "flow_logs" {
-  count = local.create_flow_log ? 1 : 0
-
-  name = "${var.name}-flow-logs"
-  # Plain jsonencode (no aws_iam_policy_document): the policy stays a known value in mocked tests.
-  assume_role_policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [{
-      Effect    = "Allow"
-      Principal = { Service = "vpc-flow-logs.amazonaws.com" }
-      Action    = "sts:AssumeRole"
-      # Confused-deputy guard: only flow logs of this account may use the role.
-      Condition = { StringEquals = { "aws:SourceAccount" = data.aws_caller_identity.current.account_id } }
-    }]
-  })
-
-  tags = var.tags
+# State written before the network moved into modules/private_network: same objects, new addresses.
+moved {
+  from = aws_vpc.this[0]
+  to   = module.network[0].aws_vpc.this
 }
 
-resource "aws_iam_role_policy" "flow_logs" {
-  count = local.create_flow_log ? 1 : 0
-
-  name = "deliver-to-${var.name}-flow-logs"
-  role = aws_iam_role.flow_logs[0].id
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [
-      {
-        Effect   = "Allow"
-        Action   = ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"]
-        Resource = "${aws_cloudwatch_log_group.flow_logs[0].arn}:*"
-      },
-      {
-        Effect   = "Allow"
-        Action   = "logs:DescribeLogGroups"
-        Resource = "arn:${data.aws_partition.current.partition}:logs:${local.region}:${data.aws_caller_identity.current.account_id}:log-group:*"
-      },
-    ]
-  })
+moved {
+  from = aws_subnet.private
+  to   = module.network[0].aws_subnet.this
 }
 
-resource "aws_flow_log" "this" {
-  count = local.create_flow_log ? 1 : 0
-
-  vpc_id                   = aws_vpc.this[0].id
-  traffic_type             = var.flow_logs.traffic_type
-  log_destination_type     = "cloud-watch-logs"
-  log_destination          = aws_cloudwatch_log_group.flow_logs[0].arn
-  iam_role_arn             = aws_iam_role.flow_logs[0].arn
-  max_aggregation_interval = 600
-
-  tags = merge(var.tags, { Name = var.name })
+moved {
+  from = aws_default_security_group.this[0]
+  to   = module.network[0].aws_default_security_group.this
 }
 
-resource "aws_subnet" "private" {
-  count = length(local.azs)
+moved {
+  from = aws_cloudwatch_log_group.flow_logs
+  to   = module.network[0].aws_cloudwatch_log_group.this
+}
 
-  vpc_id            = aws_vpc.this[0].id
-  cidr_block        = local.private_cidrs[count.index]
-  availability_zone = local.azs[count.index]
+moved {
+  from = aws_iam_role.flow_logs
+  to   = module.network[0].aws_iam_role.this
+}
 
-  tags = merge(var.tags, { Name = "${var.name}-private-${local.azs[count.index]}" })
+moved {
+  from = aws_iam_role_policy.flow_logs
+  to   = module.network[0].aws_iam_role_policy.this
+}
+
+moved {
+  from = aws_flow_log.this
+  to   = module.network[0].aws_flow_log.this
 }
 
 resource "aws_route_table" "private" {
   count = local.create_vpc ? 1 : 0
 
-  vpc_id = aws_vpc.this[0].id
+  vpc_id = module.network[0].vpc_id
 
   tags = merge(var.tags, { Name = "${var.name}-private" })
 }
@@ -205,7 +139,7 @@ resource "aws_route_table" "private" {
 resource "aws_route_table_association" "private" {
   count = length(local.azs)
 
-  subnet_id      = aws_subnet.private[count.index].id
+  subnet_id      = module.network[0].subnet_ids[count.index]
   route_table_id = aws_route_table.private[0].id
 }
 
@@ -213,7 +147,7 @@ resource "aws_route_table_association" "private" {
 resource "aws_internet_gateway" "this" {
   count = local.create_nat ? 1 : 0
 
-  vpc_id = aws_vpc.this[0].id
+  vpc_id = module.network[0].vpc_id
 
   tags = merge(var.tags, { Name = var.name })
 }
@@ -221,7 +155,7 @@ resource "aws_internet_gateway" "this" {
 resource "aws_subnet" "public" {
   count = local.create_nat ? 1 : 0
 
-  vpc_id            = aws_vpc.this[0].id
+  vpc_id            = module.network[0].vpc_id
   cidr_block        = local.public_cidr
   availability_zone = local.azs[0]
 
@@ -231,7 +165,7 @@ resource "aws_subnet" "public" {
 resource "aws_route_table" "public" {
   count = local.create_nat ? 1 : 0
 
-  vpc_id = aws_vpc.this[0].id
+  vpc_id = module.network[0].vpc_id
 
   tags = merge(var.tags, { Name = "${var.name}-public" })
 }

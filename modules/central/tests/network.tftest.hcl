@@ -71,17 +71,17 @@ run "plan_creates_vpc_with_one_private_subnet_per_az" {
   }
 
   assert {
-    condition     = length(aws_vpc.this) == 1 && aws_vpc.this[0].cidr_block == "10.10.0.0/16"
+    condition     = length(module.network) == 1 && module.network[0].vpc_cidr_block == "10.10.0.0/16"
     error_message = "A VPC with vpc_cidr must be created."
   }
 
   assert {
-    condition     = aws_subnet.private[*].cidr_block == ["10.10.0.0/19", "10.10.32.0/19", "10.10.64.0/19"]
-    error_message = "Subnets must be /prefix+3 slices of the VPC CIDR, got ${jsonencode(aws_subnet.private[*].cidr_block)}."
+    condition     = module.network[0].subnet_cidr_blocks == ["10.10.0.0/19", "10.10.32.0/19", "10.10.64.0/19"]
+    error_message = "Subnets must be /prefix+3 slices of the VPC CIDR, got ${jsonencode(module.network[0].subnet_cidr_blocks)}."
   }
 
   assert {
-    condition     = aws_subnet.private[*].availability_zone == ["us-east-1a", "us-east-1b", "us-east-1c"]
+    condition     = module.network[0].availability_zones == tolist(["us-east-1a", "us-east-1b", "us-east-1c"])
     error_message = "Each subnet must sit in its own AZ."
   }
 
@@ -105,7 +105,7 @@ run "apply_two_existing_subnets_gives_two_instances" {
   }
 
   assert {
-    condition     = length(aws_vpc.this) == 0 && length(aws_subnet.private) == 0
+    condition     = length(module.network) == 0
     error_message = "An existing network must not create a VPC or subnets."
   }
 
@@ -172,7 +172,7 @@ run "apply_three_created_subnets_gives_three_instances" {
   }
 
   assert {
-    condition     = length(aws_vpc_endpoint.this["users"].subnet_ids) == 3 && output.subnet_ids == tolist(aws_subnet.private[*].id)
+    condition     = length(aws_vpc_endpoint.this["users"].subnet_ids) == 3 && output.subnet_ids == tolist(module.network[0].subnet_ids)
     error_message = "The endpoint and the subnet_ids output must use the three created subnets."
   }
 }

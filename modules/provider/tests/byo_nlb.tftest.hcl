@@ -50,7 +50,7 @@ run "byo_creates_no_workload" {
 
   assert {
     condition = alltrue([
-      length(aws_vpc.this) == 0, length(aws_subnet.private) == 0, length(aws_lb.this) == 0,
+      length(module.network) == 0, length(aws_lb.this) == 0,
       length(aws_lb_target_group.this) == 0, length(aws_lb_listener.this) == 0,
       length(aws_security_group.nlb) == 0, length(aws_security_group.tasks) == 0,
       length(aws_ecs_cluster.this) == 0, length(aws_ecs_service.this) == 0,

@@ -102,15 +102,15 @@ run "plan_defaults_match_employee_contract" {
     error_message = "Log retention must default to 30 days."
   }
   assert {
-    condition     = aws_vpc.this[0].cidr_block == "10.20.0.0/16" && length(aws_subnet.private) == 2
+    condition     = module.network[0].vpc_cidr_block == "10.20.0.0/16" && length(module.network[0].subnet_ids) == 2
     error_message = "Default network: 10.20.0.0/16 with private subnets in 2 AZs."
   }
   assert {
-    condition     = [for s in aws_subnet.private : s.availability_zone] == ["us-east-1a", "us-east-1b"]
+    condition     = module.network[0].availability_zones == tolist(["us-east-1a", "us-east-1b"])
     error_message = "Private subnets must spread over distinct AZs."
   }
   assert {
-    condition     = [for s in aws_subnet.private : s.cidr_block] == ["10.20.0.0/20", "10.20.16.0/20"]
+    condition     = module.network[0].subnet_cidr_blocks == ["10.20.0.0/20", "10.20.16.0/20"]
     error_message = "Private subnet CIDRs must be carved from vpc_cidr."
   }
 }
@@ -209,14 +209,14 @@ run "apply_security_groups_exactly_as_specified" {
   assert {
     condition = alltrue([
       output.nlb_arn == aws_lb.this[0].arn, output.port == 80,
-      output.vpc_id == aws_vpc.this[0].id, output.subnet_ids == tolist(aws_subnet.private[*].id),
+      output.vpc_id == module.network[0].vpc_id, output.subnet_ids == tolist(module.network[0].subnet_ids),
       output.ecs_cluster_name == "employee", output.ecs_service_name == "employee",
     ])
     error_message = "Outputs must describe the created workload."
   }
   assert {
     condition = alltrue([for t in [
-      aws_vpc.this[0].tags, aws_lb.this[0].tags, aws_security_group.nlb[0].tags, aws_ecs_service.this[0].tags,
+      aws_route_table.private[0].tags, aws_lb.this[0].tags, aws_security_group.nlb[0].tags, aws_ecs_service.this[0].tags,
       aws_ecs_cluster.this[0].tags, aws_cloudwatch_log_group.this[0].tags, aws_iam_role.execution[0].tags,
       aws_vpc_endpoint.s3[0].tags, aws_vpc_security_group_ingress_rule.tasks_from_nlb[0].tags,
     ] : lookup(t, "Project", null) == "crossgate"])
@@ -262,7 +262,7 @@ run "apply_custom_workload_and_privatelink_enforcement" {
     error_message = "container_port and health_check_path must reach the target group and task SG."
   }
   assert {
-    condition     = aws_ecs_service.this[0].desired_count == 3 && aws_ecs_task_definition.this[0].cpu == "512" && length(aws_subnet.private) == 3
+    condition     = aws_ecs_service.this[0].desired_count == 3 && aws_ecs_task_definition.this[0].cpu == "512" && length(module.network[0].subnet_ids) == 3
     error_message = "desired_count, cpu and az_count must be honoured."
   }
   assert {
@@ -280,7 +280,7 @@ run "existing_vpc_uses_given_subnets" {
   }
 
   assert {
-    condition     = length(aws_vpc.this) == 0 && length(aws_subnet.private) == 0 && length(aws_route_table.private) == 0
+    condition     = length(module.network) == 0 && length(aws_route_table.private) == 0
     error_message = "An existing VPC must not create network resources."
   }
   assert {

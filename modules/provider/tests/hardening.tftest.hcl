@@ -53,48 +53,27 @@ variables {
 
 run "created_vpc_default_security_group_has_no_rules" {
   assert {
-    condition = (
-      length(aws_default_security_group.this) == 1 &&
-      aws_default_security_group.this[0].vpc_id == "vpc-0123456789abcdef0" &&
-      length(aws_default_security_group.this[0].ingress) == 0 &&
-      length(aws_default_security_group.this[0].egress) == 0
-    )
-    error_message = "The created VPC's default security group must be managed with no ingress and no egress rule."
+    # Its rules (none) are asserted in modules/private_network/tests/hardening.tftest.hcl.
+    condition     = length(module.network) == 1 && module.network[0].default_security_group_id != null && module.network[0].vpc_id == "vpc-0123456789abcdef0"
+    error_message = "The created VPC's default security group must be managed (locked down by modules/private_network)."
   }
 }
 
 run "created_vpc_flow_logs_on_by_default" {
   assert {
+    # Destination, role trust and delivery policy are asserted in modules/private_network/tests/hardening.tftest.hcl.
     condition = (
-      length(aws_flow_log.this) == 1 &&
-      aws_flow_log.this[0].vpc_id == "vpc-0123456789abcdef0" &&
-      aws_flow_log.this[0].traffic_type == "ALL" &&
-      aws_flow_log.this[0].log_destination_type == "cloud-watch-logs" &&
-      aws_flow_log.this[0].log_destination == aws_cloudwatch_log_group.flow_logs[0].arn &&
-      aws_flow_log.this[0].iam_role_arn == aws_iam_role.flow_logs[0].arn
+      module.network[0].flow_logs != null &&
+      module.network[0].flow_logs.vpc_id == "vpc-0123456789abcdef0" &&
+      module.network[0].flow_logs.traffic_type == "ALL" &&
+      module.network[0].flow_logs.role_arn == "arn:aws:iam::222222222222:role/employee-role"
     )
     error_message = "A created VPC must get flow logs of all traffic to its CloudWatch log group through the flow-logs role."
   }
 
   assert {
-    condition     = aws_cloudwatch_log_group.flow_logs[0].name == "/vpc/employee/flow-logs" && aws_cloudwatch_log_group.flow_logs[0].retention_in_days == 30 && aws_cloudwatch_log_group.flow_logs[0].kms_key_id == null
+    condition     = module.network[0].flow_logs.log_group_name == "/vpc/employee/flow-logs" && module.network[0].flow_logs.retention_in_days == 30 && module.network[0].flow_logs.kms_key_id == null
     error_message = "The flow log group must keep 30 days by default, without a customer managed key."
-  }
-
-  assert {
-    condition = (
-      jsondecode(aws_iam_role.flow_logs[0].assume_role_policy).Statement[0].Principal.Service == "vpc-flow-logs.amazonaws.com" &&
-      jsondecode(aws_iam_role.flow_logs[0].assume_role_policy).Statement[0].Condition.StringEquals["aws:SourceAccount"] == "222222222222"
-    )
-    error_message = "Only VPC flow logs of this account may assume the role."
-  }
-
-  assert {
-    condition = (
-      jsondecode(aws_iam_role_policy.flow_logs[0].policy).Statement[0].Resource == "arn:aws:logs:us-east-1:222222222222:log-group:/vpc/employee/flow-logs:*" &&
-      !contains(flatten([for s in jsondecode(aws_iam_role_policy.flow_logs[0].policy).Statement : s.Resource]), "*")
-    )
-    error_message = "The delivery policy must be scoped to the flow log group (no \"*\" resource)."
   }
 }
 
@@ -156,13 +135,13 @@ run "custom_hardening_settings" {
   assert {
     condition = (
       aws_cloudwatch_log_group.this[0].kms_key_id == "arn:aws:kms:us-east-1:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab" &&
-      aws_cloudwatch_log_group.flow_logs[0].kms_key_id == "arn:aws:kms:us-east-1:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+      module.network[0].flow_logs.kms_key_id == "arn:aws:kms:us-east-1:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab"
     )
     error_message = "log_kms_key_arn must encrypt both the tasks' and the flow logs' log groups."
   }
 
   assert {
-    condition     = aws_flow_log.this[0].traffic_type == "REJECT" && aws_cloudwatch_log_group.flow_logs[0].retention_in_days == 365
+    condition     = module.network[0].flow_logs.traffic_type == "REJECT" && module.network[0].flow_logs.retention_in_days == 365
     error_message = "flow_logs settings must reach the flow log and its group."
   }
 }
@@ -175,7 +154,7 @@ run "flow_logs_opt_out" {
   }
 
   assert {
-    condition     = length(aws_flow_log.this) == 0 && length(aws_cloudwatch_log_group.flow_logs) == 0 && length(aws_iam_role.flow_logs) == 0 && length(aws_iam_role_policy.flow_logs) == 0
+    condition     = length(module.network) == 1 && module.network[0].flow_logs == null
     error_message = "flow_logs.enabled = false must create no flow log, log group or role."
   }
 }
@@ -189,7 +168,7 @@ run "existing_vpc_is_left_alone" {
   }
 
   assert {
-    condition     = length(aws_default_security_group.this) == 0 && length(aws_flow_log.this) == 0 && length(aws_cloudwatch_log_group.flow_logs) == 0
+    condition     = length(module.network) == 0
     error_message = "An existing VPC's default security group and flow logs belong to its owner."
   }
 }
@@ -203,7 +182,7 @@ run "byo_nlb_creates_none_of_it" {
   }
 
   assert {
-    condition     = length(aws_default_security_group.this) == 0 && length(aws_flow_log.this) == 0 && length(aws_ecs_cluster.this) == 0
+    condition     = length(module.network) == 0 && length(aws_ecs_cluster.this) == 0
     error_message = "BYO mode creates no network or workload."
   }
 }

@@ -1,0 +1,36 @@
+# The example plans and applies against a mocked provider.
+
+mock_provider "aws" {
+  mock_data "aws_availability_zones" {
+    defaults = { names = ["us-east-1a", "us-east-1b", "us-east-1c"] }
+  }
+  mock_data "aws_caller_identity" {
+    defaults = { account_id = "111111111111" }
+  }
+  mock_data "aws_partition" {
+    defaults = { partition = "aws" }
+  }
+  mock_data "aws_region" {
+    defaults = { name = "us-east-1" }
+  }
+  mock_resource "aws_cloudwatch_log_group" {
+    defaults = { arn = "arn:aws:logs:us-east-1:111111111111:log-group:/vpc/crossgate-example/flow-logs" }
+  }
+  mock_resource "aws_iam_role" {
+    defaults = { arn = "arn:aws:iam::111111111111:role/crossgate-example-flow-logs" }
+  }
+}
+
+run "apply" {
+  command = apply
+
+  assert {
+    condition     = length(output.subnet_ids) == 3 && output.availability_zones == tolist(["us-east-1a", "us-east-1b", "us-east-1c"])
+    error_message = "The example must create three private subnets in three AZs."
+  }
+
+  assert {
+    condition     = output.flow_log_group_name == "/vpc/crossgate-example/flow-logs"
+    error_message = "The example must send flow logs to its log group."
+  }
+}

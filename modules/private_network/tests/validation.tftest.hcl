@@ -1,0 +1,118 @@
+# Bad inputs are rejected before anything is created, each by the rule that names the problem.
+
+mock_provider "aws" {
+  mock_data "aws_availability_zones" {
+    defaults = { names = ["us-east-1a", "us-east-1b", "us-east-1c"] }
+  }
+}
+
+variables {
+  name = "net"
+  cidr = "10.10.0.0/16"
+}
+
+run "valid_baseline_plans" {
+  command = plan
+
+  assert {
+    condition     = length(aws_subnet.this) == 2
+    error_message = "The baseline input must plan (so the failures below come from the bad values)."
+  }
+}
+
+run "rejects_more_azs_than_the_region_has" {
+  command = plan
+  variables {
+    az_count = 4
+  }
+  expect_failures = [aws_vpc.this]
+}
+
+run "rejects_az_count_7" {
+  command = plan
+  variables {
+    az_count = 7
+  }
+  expect_failures = [var.az_count]
+}
+
+run "rejects_az_count_0" {
+  command = plan
+  variables {
+    az_count = 0
+  }
+  expect_failures = [var.az_count]
+}
+
+run "rejects_cidr_too_small" {
+  command = plan
+  variables {
+    cidr = "10.10.0.0/25"
+  }
+  expect_failures = [var.cidr]
+}
+
+run "rejects_cidr_not_a_cidr" {
+  command = plan
+  variables {
+    cidr = "10.10.0.0"
+  }
+  expect_failures = [var.cidr]
+}
+
+run "rejects_subnets_smaller_than_28" {
+  command = plan
+  variables {
+    cidr           = "10.10.0.0/24"
+    subnet_newbits = 5
+  }
+  expect_failures = [aws_vpc.this]
+}
+
+run "rejects_subnet_newbits_2" {
+  command = plan
+  variables {
+    subnet_newbits = 2
+  }
+  expect_failures = [var.subnet_newbits]
+}
+
+run "rejects_bad_subnet_name_suffix" {
+  command = plan
+  variables {
+    subnet_name_suffix = "letter"
+  }
+  expect_failures = [var.subnet_name_suffix]
+}
+
+run "rejects_bad_name" {
+  command = plan
+  variables {
+    name = "Net_1"
+  }
+  expect_failures = [var.name]
+}
+
+run "rejects_bad_flow_logs_traffic_type" {
+  command = plan
+  variables {
+    flow_logs = { traffic_type = "SOME" }
+  }
+  expect_failures = [var.flow_logs]
+}
+
+run "rejects_bad_flow_logs_retention" {
+  command = plan
+  variables {
+    flow_logs = { retention_days = 31 }
+  }
+  expect_failures = [var.flow_logs]
+}
+
+run "rejects_bad_flow_logs_kms_key" {
+  command = plan
+  variables {
+    flow_logs = { kms_key_arn = "alias/flow-logs" }
+  }
+  expect_failures = [var.flow_logs]
+}
