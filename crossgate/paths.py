@@ -6,6 +6,8 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 MODULES = REPO_ROOT / "modules"
+# Every HCL module crossgate ships (each with README, examples/ and native tests).
+HCL_MODULES = (MODULES / "provider", MODULES / "central", MODULES / "private_network", REPO_ROOT / "eni_lookup")
 ENVS = REPO_ROOT / "envs"
 WORK_DIR = REPO_ROOT / ".crossgate"
 DEFAULT_OUTDIR = REPO_ROOT / "cdktf.out"

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from crossgate.paths import MODULES, REPO_ROOT
+from crossgate.paths import HCL_MODULES, REPO_ROOT
 from crossgate.terraform import Terraform
 
 pytestmark = pytest.mark.terraform
 
-MODULE_DIRS = [MODULES / "provider", MODULES / "central", MODULES / "private_network", REPO_ROOT / "eni_lookup"]
+MODULE_DIRS = list(HCL_MODULES)
 EXAMPLE_DIRS = sorted(path for module in MODULE_DIRS for path in (module / "examples").glob("*") if path.is_dir())
 
 

@@ -28,11 +28,11 @@ from typing import Any
 import pytest
 
 from crossgate.config import load_environment
-from crossgate.paths import ENVS, MODULES, REPO_ROOT
+from crossgate.paths import ENVS, HCL_MODULES, REPO_ROOT
 from crossgate.synth import synthesize
 
 CHECKOV = REPO_ROOT / ".venv-checkov" / "bin" / "checkov"
-MODULE_DIRS = [MODULES / "provider", MODULES / "central", REPO_ROOT / "eni_lookup"]
+MODULE_DIRS = list(HCL_MODULES)
 ENV_NAMES = sorted(p.stem for p in ENVS.glob("*.yaml"))
 OPEN_CIDRS = ("0.0.0.0/0", "::/0")
 SKIP_RE = re.compile(r"checkov:skip=([^\s:]*)(?::(.*))?", re.IGNORECASE)
