@@ -92,42 +92,6 @@ module "network" {
   tags = var.tags
 }
 
-# State written before the network moved into modules/private_network: same objects, new addresses.
-moved {
-  from = aws_vpc.this[0]
-  to   = module.network[0].aws_vpc.this
-}
-
-moved {
-  from = aws_subnet.private
-  to   = module.network[0].aws_subnet.this
-}
-
-moved {
-  from = aws_default_security_group.this[0]
-  to   = module.network[0].aws_default_security_group.this
-}
-
-moved {
-  from = aws_cloudwatch_log_group.flow_logs
-  to   = module.network[0].aws_cloudwatch_log_group.this
-}
-
-moved {
-  from = aws_iam_role.flow_logs
-  to   = module.network[0].aws_iam_role.this
-}
-
-moved {
-  from = aws_iam_role_policy.flow_logs
-  to   = module.network[0].aws_iam_role_policy.this
-}
-
-moved {
-  from = aws_flow_log.this
-  to   = module.network[0].aws_flow_log.this
-}
-
 resource "aws_route_table" "private" {
   count = local.create_vpc ? 1 : 0
 
