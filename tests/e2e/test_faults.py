@@ -95,20 +95,29 @@ def converges(env_path: Path, url: str, outdir: Path) -> None:
     assert destroy.returncode == 0, destroy.stdout + destroy.stderr
 
 
-def test_sigterm_mid_apply_then_rerun_converges(emulator_url: str, tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def fault_emulator_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Fault scenarios leave orphans behind on purpose: they get an emulator of their own."""
+    with emulator.Emulator(state_dir=tmp_path_factory.mktemp("fault-emulator")) as running:
+        yield running.endpoint_url
+
+
+def test_sigterm_mid_apply_then_rerun_converges(fault_emulator_url: str, tmp_path: Path) -> None:
+    emulator_url = fault_emulator_url
     env_path = env_copy(tmp_path, "fault-term")
     output = kill_terraform_mid_apply(env_path, emulator_url, tmp_path / "out", signal.SIGTERM)
     assert "fault-term-provider-employee" in output and "failed" in output
     converges(env_path, emulator_url, tmp_path / "out")
 
 
-def test_sigkill_mid_apply_explains_the_stale_lock_and_the_orphans(emulator_url: str, tmp_path: Path) -> None:
+def test_sigkill_mid_apply_explains_the_stale_lock_and_the_orphans(fault_emulator_url: str, tmp_path: Path) -> None:
     """SIGKILL gives terraform no chance to release its lock or record what it created.
 
     crossgate explains the stale lock and how to release it; after the unlock the state is intact (readable,
     unlocked) and the re-run names the resources the killed run created without recording them. Converging
     from there needs them imported or deleted (not automated yet: see the issue's note).
     """
+    emulator_url = fault_emulator_url
     env_path = env_copy(tmp_path, "fault-kill")
     outdir = tmp_path / "out"
     kill_terraform_mid_apply(env_path, emulator_url, outdir, signal.SIGKILL)

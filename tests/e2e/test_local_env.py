@@ -146,21 +146,31 @@ def test_destroy_leaves_nothing_behind(local: Deployment) -> None:
     for stack in local.manifest.stacks:
         assert Terraform(stack.directory, extra_env=local.orchestrator.extra_env).state_list() == []
 
+    # Only what this env created: the session's emulator also holds other tests' environments.
     central_ec2 = local.central_client("ec2")
     tagged = [{"Name": "tag:crossgate:env", "Values": ["local"]}]
     # deleted endpoints stay listed a while with State "deleted", in AWS as in the emulator
-    assert [e for e in central_ec2.describe_vpc_endpoints()["VpcEndpoints"] if e["State"].lower() != "deleted"] == []
+    endpoints = [e for e in central_ec2.describe_vpc_endpoints()["VpcEndpoints"] if _env_tag(e) == "local"]
+    assert [e["VpcEndpointId"] for e in endpoints if e["State"].lower() != "deleted"] == []
     assert central_ec2.describe_vpcs(Filters=tagged)["Vpcs"] == []
     assert central_ec2.describe_security_groups(Filters=tagged)["SecurityGroups"] == []
     api = local.central_client("apigatewayv2")
     assert api_id not in [a["ApiId"] for a in api.get_apis()["Items"]]
-    assert api.get_vpc_links()["Items"] == []
-    assert local.central_client("servicediscovery").list_namespaces()["Namespaces"] == []
+    assert [v["Name"] for v in api.get_vpc_links()["Items"] if v["Name"].startswith("local-")] == []
+    namespaces = local.central_client("servicediscovery").list_namespaces()["Namespaces"]
+    assert [n["Name"] for n in namespaces if n["Name"].startswith("local-")] == []
 
     provider_ec2 = local.provider_client("employee", "ec2")
-    assert provider_ec2.describe_vpc_endpoint_service_configurations()["ServiceConfigurations"] == []
+    configs = provider_ec2.describe_vpc_endpoint_service_configurations()["ServiceConfigurations"]
+    assert [c["ServiceId"] for c in configs if _env_tag(c) == "local"] == []
     assert provider_ec2.describe_vpcs(Filters=tagged)["Vpcs"] == []
-    assert local.provider_client("employee", "elbv2").describe_load_balancers()["LoadBalancers"] == []
+    balancers = local.provider_client("employee", "elbv2").describe_load_balancers()["LoadBalancers"]
+    assert [b["LoadBalancerName"] for b in balancers if b["LoadBalancerName"].startswith("local-")] == []
     ecs = local.provider_client("employee", "ecs")
-    assert [c for c in ecs.describe_clusters(clusters=ecs.list_clusters()["clusterArns"])["clusters"]
-            if c["status"] == "ACTIVE"] == []
+    assert [c["clusterName"] for c in ecs.describe_clusters(clusters=ecs.list_clusters()["clusterArns"])["clusters"]
+            if c["status"] == "ACTIVE" and c["clusterName"].startswith("local-")] == []
+
+
+def _env_tag(described: dict[str, object]) -> str | None:
+    tags = described.get("Tags") or []
+    return next((t["Value"] for t in tags if isinstance(t, dict) and t.get("Key") == "crossgate:env"), None)
