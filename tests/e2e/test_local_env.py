@@ -124,7 +124,8 @@ def test_doctor_passes_then_catches_breakage(local: Deployment) -> None:
 
 def test_wrong_account_credentials_are_refused_before_any_change(local: Deployment, tmp_path: Path) -> None:
     stack = local.manifest.stack("local-central")
-    copy = tmp_path / "wrong-account"
+    # A sibling of the real stack folder, so its relative module paths still resolve.
+    copy = stack.directory.parent / "wrong-account"
     shutil.copytree(stack.directory, copy, ignore=shutil.ignore_patterns(".terraform", "*.tfplan"))
     config = json.loads((copy / "cdk.tf.json").read_text())
     config["provider"]["aws"][0]["assume_role"][0]["role_arn"] = "arn:aws:iam::333333333333:role/intruder"
