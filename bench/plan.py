@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -44,13 +45,24 @@ def raw_environment(url: str) -> dict[str, str]:
     return emulator.terraform_environment(url, {**base, **tool_environment()})
 
 
+# terraform's plugin cache is not safe for concurrent `terraform init` ("after installing
+# registry.terraform.io/hashicorp/aws it is still not detected in .../plugin-cache; this is a bug in
+# Terraform"), so a script running raw terraform in parallel must take turns for init, as crossgate's
+# runner does (crossgate.terraform's _PLUGIN_CACHE_LOCK). Plans still run in parallel on both sides.
+_RAW_INIT_LOCK = threading.Lock()
+
+
+def _raw(command: list[str], stack: Stack, env: dict[str, str]) -> None:
+    result = subprocess.run(command, cwd=stack.directory, env=env, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise RuntimeError(f"{' '.join(command)} in {stack.name} failed:\n{result.stderr[-3000:]}")
+
+
 def raw_plan_stack(stack: Stack, env: dict[str, str]) -> float:
     started = time.monotonic()
-    for command in (["terraform", "init", "-input=false", "-no-color"],
-                    ["terraform", "plan", "-input=false", "-no-color", "-out=raw.tfplan", "-lock-timeout=60s"]):
-        result = subprocess.run(command, cwd=stack.directory, env=env, capture_output=True, text=True, check=False)
-        if result.returncode != 0:
-            raise RuntimeError(f"{' '.join(command)} in {stack.name} failed:\n{result.stderr[-3000:]}")
+    with _RAW_INIT_LOCK:
+        _raw(["terraform", "init", "-input=false", "-no-color"], stack, env)
+    _raw(["terraform", "plan", "-input=false", "-no-color", "-out=raw.tfplan", "-lock-timeout=60s"], stack, env)
     return time.monotonic() - started
 
 

@@ -14,6 +14,8 @@ Differences patched (one :class:`Patch` each, in :data:`PATCHES`):
 * EC2 DescribeVpcEndpointConnections is not implemented.
 * ELBv2 load balancer ARNs say ``loadbalancer/app/`` for every type (AWS: ``net/`` for NLBs,
   ``gwy/`` for GWLBs).
+* ELBv2 CreateLoadBalancer/CreateTargetGroup are not idempotent (AWS returns the existing one
+  when name and settings match).
 * ELBv2 ``EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic`` is neither stored nor returned.
 * EC2 security group rules that reference a security group or a prefix list lose their
   ``Description`` (AuthorizeSecurityGroupIngress/Egress, DescribeSecurityGroupRules,
@@ -62,15 +64,21 @@ class Patch:
     apply: Callable[[], None]
 
 
-def _wrap(owner: type, method_name: str, make: Callable[[Callable[..., Any]], Callable[..., Any]]) -> None:
-    """Replace ``owner.method_name`` by ``make(original)`` once (idempotent across calls)."""
+def _wrap(owner: type, method_name: str, make: Callable[[Callable[..., Any]], Callable[..., Any]],
+          layer: str = "") -> None:
+    """Replace ``owner.method_name`` by ``make(original)`` once (idempotent across calls).
+
+    ``layer`` names a second wrapper of a method another patch already wraps: ``wraps`` copies the
+    inner wrapper's marks onto the outer one, so each layer is applied once however often we run.
+    """
+    mark = f"{_PATCHED_MARK}_{layer}" if layer else _PATCHED_MARK
     original = getattr(owner, method_name, None)
-    if original is not None and getattr(original, _PATCHED_MARK, False):
+    if original is not None and getattr(original, mark, False):
         return
     replacement = make(original) if original is not None else make(_missing(method_name))
     if original is not None:
         replacement = wraps(original)(replacement)
-    setattr(replacement, _PATCHED_MARK, True)
+    setattr(replacement, mark, True)
     setattr(owner, method_name, replacement)
 
 
@@ -361,6 +369,59 @@ def _patch_elbv2_load_balancer_arn_kind() -> None:
 
 
 # --------------------------------------------------------------------------------------------
+# ELBv2: CreateLoadBalancer / CreateTargetGroup are idempotent
+# --------------------------------------------------------------------------------------------
+def _subnet_ids(subnet_ids: list[str] | None, subnet_mappings: list[dict[str, str]] | None) -> set[str]:
+    return set(subnet_ids or []) | {m["SubnetId"] for m in subnet_mappings or []}
+
+
+def _patch_elbv2_idempotent_create() -> None:
+    """AWS: CreateLoadBalancer and CreateTargetGroup "are idempotent ... If you attempt to create
+    multiple load balancers [target groups] with the same settings, each call succeeds" and returns
+    the existing one; the same name with other settings is DuplicateLoadBalancerName /
+    DuplicateTargetGroupName. moto 5.2.5 creates a second load balancer of the same name (with a
+    new random id) and refuses a second target group outright, so a deploy re-run after terraform
+    was killed mid-create leaks an NLB or fails, where against AWS it adopts the one it created."""
+    from moto.elbv2.exceptions import DuplicateLoadBalancerName, DuplicateTargetGroupName
+    from moto.elbv2.models import ELBv2Backend
+
+    def make_balancer(original: Callable[..., Any]) -> Callable[..., Any]:
+        def create_load_balancer(self: Any, name: str, security_groups: list[str], subnet_ids: list[str],
+                                 subnet_mappings: list[dict[str, str]] | None = None, scheme: str = "internet-facing",
+                                 loadbalancer_type: str | None = None, *args: Any, **kwargs: Any) -> Any:
+            for balancer in list(self.load_balancers.values()):
+                if balancer.name != name:
+                    continue
+                same = (balancer.type == (loadbalancer_type or "application") and balancer.scheme == scheme
+                        and {s.id for s in balancer.subnets} == _subnet_ids(subnet_ids, subnet_mappings)
+                        and set(balancer.security_groups or []) == set(security_groups or []))
+                if not same:
+                    raise DuplicateLoadBalancerName()
+                return balancer
+            return original(self, name, security_groups, subnet_ids, subnet_mappings, scheme, loadbalancer_type,
+                            *args, **kwargs)
+
+        return create_load_balancer
+
+    def make_target_group(original: Callable[..., Any]) -> Callable[..., Any]:
+        def create_target_group(self: Any, name: str, **kwargs: Any) -> Any:
+            for group in list(self.target_groups.values()):
+                if group.name != name:
+                    continue
+                wanted = (kwargs.get("vpc_id"), kwargs.get("protocol"), str(kwargs.get("port")),
+                          kwargs.get("target_type") or "instance")
+                if (group.vpc_id, group.protocol, str(group.port), group.target_type) != wanted:
+                    raise DuplicateTargetGroupName()
+                return group
+            return original(self, name, **kwargs)
+
+        return create_target_group
+
+    _wrap(ELBv2Backend, "create_load_balancer", make_balancer, layer="idempotent")
+    _wrap(ELBv2Backend, "create_target_group", make_target_group, layer="idempotent")
+
+
+# --------------------------------------------------------------------------------------------
 # ELBv2: EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic
 # --------------------------------------------------------------------------------------------
 _ENFORCE_PRIVATELINK_ATTR = "enforce_security_group_inbound_rules_on_private_link_traffic"
@@ -534,6 +595,11 @@ PATCHES: tuple[Patch, ...] = (
         "elbv2-load-balancer-arn-kind",
         "load balancer ARNs say net/ for NLBs and gwy/ for GWLBs, not app/ for every type",
         _patch_elbv2_load_balancer_arn_kind,
+    ),
+    Patch(
+        "elbv2-idempotent-create",
+        "CreateLoadBalancer/CreateTargetGroup with an existing name and the same settings return the existing one",
+        _patch_elbv2_idempotent_create,
     ),
     Patch(
         "elbv2-enforce-privatelink-inbound-rules",

@@ -280,6 +280,36 @@ def test_application_load_balancer_arn_stays_app(account_client: AccountClient) 
     assert f":loadbalancer/app/{name}/" in arn
 
 
+# -- ELBv2 idempotent creates ---------------------------------------------------------------------
+def test_create_load_balancer_again_with_the_same_settings_returns_the_same_one(account_client: AccountClient) -> None:
+    ec2, elbv2 = account_client(PROVIDER_ACCOUNT, "ec2"), account_client(PROVIDER_ACCOUNT, "elbv2")
+    network = make_network(ec2, "10.33.0.0/16", ["10.33.1.0/24", "10.33.2.0/24"])
+    name = _unique("nlb")
+    settings = {"Name": name, "Subnets": network.subnet_ids, "Scheme": "internal", "Type": "network"}
+    first = elbv2.create_load_balancer(**settings)["LoadBalancers"][0]["LoadBalancerArn"]
+    again = elbv2.create_load_balancer(**{**settings, "Subnets": list(reversed(network.subnet_ids))})
+    assert again["LoadBalancers"][0]["LoadBalancerArn"] == first
+    named = [b for b in elbv2.describe_load_balancers()["LoadBalancers"] if b["LoadBalancerName"] == name]
+    assert len(named) == 1
+
+    with pytest.raises(ClientError) as refused:
+        elbv2.create_load_balancer(**{**settings, "Subnets": network.subnet_ids[:1]})
+    assert refused.value.response["Error"]["Code"] == "DuplicateLoadBalancerName"
+
+
+def test_create_target_group_again_with_the_same_settings_returns_the_same_one(
+        account_client: AccountClient) -> None:
+    ec2, elbv2 = account_client(PROVIDER_ACCOUNT, "ec2"), account_client(PROVIDER_ACCOUNT, "elbv2")
+    network = make_network(ec2, "10.34.0.0/16", ["10.34.1.0/24"])
+    settings = {"Name": _unique("tg"), "Protocol": "TCP", "Port": 8080, "VpcId": network.vpc_id, "TargetType": "ip"}
+    first = elbv2.create_target_group(**settings)["TargetGroups"][0]["TargetGroupArn"]
+    assert elbv2.create_target_group(**settings)["TargetGroups"][0]["TargetGroupArn"] == first
+
+    with pytest.raises(ClientError) as refused:
+        elbv2.create_target_group(**{**settings, "Port": 9090})
+    assert refused.value.response["Error"]["Code"] == "DuplicateTargetGroupName"
+
+
 # -- ELBv2 EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic ---------------------------------
 ENFORCE = "EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic"
 
