@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -80,22 +80,30 @@ class Orchestrator:
             layers = list(reversed(layers))
         outcomes: list[StackOutcome] = []
         blocked = False
-        for layer in layers:
-            if blocked:
-                outcomes.extend(StackOutcome(s.name, "skipped", 0.0, "an earlier stack failed") for s in layer)
-                continue
-            with ThreadPoolExecutor(max_workers=max(1, min(self.parallelism, len(layer)))) as pool:
-                results = list(pool.map(lambda stack: self._one(stack, action), layer))
-            outcomes.extend(results)
-            blocked = any(not r.ok for r in results)
+        with ThreadPoolExecutor(max_workers=1) as checks:
+            # A plan changes no state, so which dependencies are still unapplied is known up front: the later
+            # layers' checks (one `terraform output` per dependency) run beside the first layer's plans,
+            # off the critical path, instead of after them.
+            waiting = {stack.name: checks.submit(self._unapplied_dependencies, stack)
+                       for layer in layers[1:] for stack in layer} if action == "plan" else {}
+            for layer in layers:
+                if blocked:
+                    outcomes.extend(StackOutcome(s.name, "skipped", 0.0, "an earlier stack failed") for s in layer)
+                    continue
+                with ThreadPoolExecutor(max_workers=max(1, min(self.parallelism, len(layer)))) as pool:
+                    results = list(pool.map(lambda stack: self._one(stack, action, waiting.get(stack.name)), layer))
+                outcomes.extend(results)
+                blocked = any(not r.ok for r in results)
+            for pending in waiting.values():
+                pending.cancel()
         return outcomes
 
-    def _one(self, stack: Stack, action: Action) -> StackOutcome:
+    def _one(self, stack: Stack, action: Action, waiting: Future[list[str]] | None = None) -> StackOutcome:
         started = time.monotonic()
         tf = self.terraform(stack)
         try:
             # Checked before this stack's own init, which a stack that must wait does not need.
-            if action == "plan" and (missing := self._unapplied_dependencies(stack)):
+            if action == "plan" and (missing := waiting.result() if waiting else self._unapplied_dependencies(stack)):
                 detail = f"waits for {', '.join(missing)} to be deployed (its outputs feed this stack)"
                 self.report(stack.name, detail)
                 return StackOutcome(stack.name, "skipped", time.monotonic() - started, detail)

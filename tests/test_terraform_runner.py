@@ -126,6 +126,24 @@ output "sentence" {{
     assert state["resources"] == []
 
 
+def test_plan_checks_later_layers_dependencies_beside_the_first_layer(tmp_path: Path) -> None:
+    """The consumer's "is the producer applied?" check must not wait for the producer's plan to finish."""
+    producer = stack_dir(tmp_path, "producer", DATA)
+    consumer = stack_dir(tmp_path, "consumer", DATA)
+    manifest = Manifest(tmp_path, (Stack("consumer", consumer, ("producer",)), Stack("producer", producer, ())))
+    events: list[str] = []
+
+    class Recording(Orchestrator):
+        def _unapplied_dependencies(self, stack: Stack) -> list[str]:
+            events.append(f"check {stack.name}")
+            return super()._unapplied_dependencies(stack)
+
+    outcomes = Recording(manifest, report=lambda stack, message: events.append(f"{stack} {message}")).run("plan")
+    assert {o.stack: o.status for o in outcomes} == {"producer": "changed", "consumer": "skipped"}
+    assert events.index("check consumer") < events.index("producer changed")
+    assert events.count("check consumer") == 1
+
+
 def test_orchestrator_stops_dependents_after_a_failure(tmp_path: Path) -> None:
     broken = stack_dir(tmp_path, "broken", 'resource "terraform_data" "x" {\n  input = var.nope\n}\n')
     dependent = stack_dir(tmp_path, "dependent", DATA)
