@@ -104,6 +104,8 @@ def _parser() -> argparse.ArgumentParser:
     emu = command("emulator", "run the local two-account AWS emulator in the foreground", _cmd_emulator,
                   stacks=False)
     emu.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: a free one)")
+    emu.add_argument("--state-dir", type=Path, default=None,
+                     help="keep the emulator's state here: saved on Ctrl-C, restored when started on it again")
 
     smoke = command("smoke", "run the employee CRUD scenario against a deployed gateway", _cmd_smoke, stacks=False)
     target = smoke.add_mutually_exclusive_group(required=True)
@@ -355,7 +357,7 @@ def _cmd_diagram(args: argparse.Namespace) -> int:
 
 
 def _cmd_emulator(args: argparse.Namespace) -> int:
-    return emulator.serve_foreground(port=args.port)
+    return emulator.serve_foreground(port=args.port, state_dir=args.state_dir)
 
 
 def _cmd_smoke(args: argparse.Namespace) -> int:

@@ -25,6 +25,9 @@ import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
+from typing import Any
+
+from crossgate.emulator_state import STATE_FILE_NAME
 
 STATE_BUCKET = "crossgate-tfstate"
 """S3 bucket (in the emulator, base account) holding every emulator env's Terraform state."""
@@ -82,15 +85,21 @@ class Emulator:
     """Context manager running the patched moto server in a child process.
 
     ``state_dir`` keeps the server log (``emulator.log``); without it a temporary directory is
-    used and removed on :meth:`stop`. moto keeps everything in memory: stopping the emulator
-    forgets every resource and the Terraform state with it.
+    used and removed on :meth:`stop`. moto keeps everything in memory: by default stopping the
+    emulator forgets every resource and the Terraform state with it. With ``persist`` (which needs
+    ``state_dir``) the child saves its state to ``state_dir/state.pickle`` when it stops and an
+    emulator started on the same folder carries on from there (:mod:`crossgate.emulator_state`).
     """
 
-    def __init__(self, port: int = 0, state_dir: Path | None = None) -> None:
+    def __init__(self, port: int = 0, state_dir: Path | None = None, persist: bool = False) -> None:
         if not 0 <= port <= 65535:
             raise ValueError(f"port must be 0..65535, got {port}")
+        if persist and state_dir is None:
+            raise ValueError("persist needs a state_dir to keep the state in")
         self.port = port
         self.state_dir = state_dir
+        self.persist = persist
+        self.restored_services = 0
         self.endpoint_url = ""
         self._process: subprocess.Popen[bytes] | None = None
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
@@ -103,9 +112,12 @@ class Emulator:
             return self.endpoint_url
         log_dir = self._log_dir()
         self._log_path = log_dir / "emulator.log"
+        command = [sys.executable, "-m", "crossgate.emulator", "--child", "--port", str(self.port)]
+        if self.persist:
+            command += ["--state-file", str(log_dir / STATE_FILE_NAME)]
         with self._log_path.open("ab") as log:
             self._process = subprocess.Popen(
-                [sys.executable, "-m", "crossgate.emulator", "--child", "--port", str(self.port)],
+                command,
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=log,
@@ -113,7 +125,8 @@ class Emulator:
                 start_new_session=True,  # Ctrl-C reaches the parent only; it stops us cleanly
             )
         try:
-            port = self._read_port(timeout)
+            handshake = self._read_handshake(timeout)
+            port, self.restored_services = int(handshake["port"]), int(handshake.get("restored", 0))
             self.endpoint_url = f"http://{HOST}:{port}"
             _create_state_bucket(self.endpoint_url)
         except BaseException:
@@ -129,7 +142,7 @@ class Emulator:
                 if process.stdin:
                     process.stdin.close()
             try:
-                process.wait(timeout=5)
+                process.wait(timeout=30 if self.persist else 5)  # saving the state takes a moment
             except subprocess.TimeoutExpired:
                 process.terminate()
                 try:
@@ -173,8 +186,8 @@ class Emulator:
         self._tmp = tempfile.TemporaryDirectory(prefix="crossgate-emulator-")
         return Path(self._tmp.name)
 
-    def _read_port(self, timeout: float) -> int:
-        """Read the child's one-line JSON handshake ``{"port": N, ...}`` from its stdout."""
+    def _read_handshake(self, timeout: float) -> dict[str, Any]:
+        """Read the child's one-line JSON handshake ``{"port": N, "restored": M, ...}`` from its stdout."""
         assert self._process is not None and self._process.stdout is not None
         deadline = time.monotonic() + timeout
         line = b""
@@ -190,7 +203,8 @@ class Emulator:
                 if not chunk:
                     raise EmulatorError(f"emulator exited during start-up{self._log_tail()}")
                 line += chunk
-        return int(json.loads(line.decode())["port"])
+        handshake: dict[str, Any] = json.loads(line.decode())
+        return handshake
 
     def _log_tail(self, lines: int = 20) -> str:
         if self._log_path is None or not self._log_path.exists():
@@ -264,8 +278,11 @@ def assume_role_arn(account_id: str, role_name: str = "crossgate") -> str:
 
 
 def serve_foreground(port: int = 0, state_dir: Path | None = None) -> int:
-    """Run the emulator until Ctrl-C (``crossgate emulator``); print the URL and how to use it."""
-    emulator = Emulator(port=port, state_dir=state_dir)
+    """Run the emulator until Ctrl-C (``crossgate emulator``); print the URL and how to use it.
+
+    With ``state_dir`` the state is kept there across restarts (saved on Ctrl-C, restored on start).
+    """
+    emulator = Emulator(port=port, state_dir=state_dir, persist=state_dir is not None)
     try:
         url = emulator.start()
     except EmulatorError as error:
@@ -273,6 +290,9 @@ def serve_foreground(port: int = 0, state_dir: Path | None = None) -> int:
         return 1
     env = terraform_environment(url)
     print(f"crossgate emulator listening on {url} (moto, patched; Ctrl-C stops it)")
+    if state_dir is not None:
+        restored = f"restored {emulator.restored_services} services" if emulator.restored_services else "new"
+        print(f"State: {state_dir / STATE_FILE_NAME} ({restored}; saved again when the emulator stops)")
     print(f"Terraform state bucket: s3://{STATE_BUCKET} ({EMULATOR_REGION})")
     print("Accounts: any 12-digit id, chosen by assuming e.g. " + assume_role_arn("111111111111"))
     print("Use it from a shell:")
@@ -329,8 +349,8 @@ def _die_with_parent() -> None:
         libc.prctl(pr_set_pdeathsig, signal.SIGTERM)
 
 
-def _run_child(port: int) -> int:
-    """Child entry point: patch moto, bind 127.0.0.1, hand the port to the parent, serve."""
+def _run_child(port: int, state_file: Path | None = None) -> int:
+    """Child entry point: patch moto, restore saved state, bind 127.0.0.1, hand the port over, serve, save."""
     for key, value in _CHILD_ENV.items():
         os.environ.setdefault(key, value)
     _die_with_parent()
@@ -342,9 +362,11 @@ def _run_child(port: int) -> int:
     )
     from werkzeug.serving import make_server
 
+    from crossgate import emulator_state
     from crossgate.emulator_patches import apply_all
 
     patches = apply_all()
+    restored = emulator_state.restore(state_file) if state_file is not None and state_file.exists() else 0
     app = DomainDispatcherApplication(create_backend_app)
     server = make_server(HOST, port, app, threaded=True, request_handler=MotoRequestHandler)
     os.environ["MOTO_PORT"] = str(server.server_port)  # moto builds some URLs from it
@@ -362,9 +384,17 @@ def _run_child(port: int) -> int:
     signal.signal(signal.SIGINT, shutdown)
     threading.Thread(target=watch_stdin, daemon=True).start()
 
-    print(json.dumps({"port": server.server_port, "patches": list(patches)}), flush=True)
+    print(json.dumps({"port": server.server_port, "patches": list(patches), "restored": restored}), flush=True)
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # nobody reads stdout after the handshake
     server.serve_forever()
+    if state_file is not None:
+        try:
+            size = emulator_state.save(state_file)
+        except Exception as error:  # a stale file must not come back as current
+            state_file.unlink(missing_ok=True)
+            print(f"crossgate emulator: could not save the state ({error!r}); removed {state_file}", file=sys.stderr)
+            return 1
+        print(f"crossgate emulator: saved the state to {state_file} ({size} bytes)", file=sys.stderr)
     return 0
 
 
@@ -374,11 +404,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         description="Run crossgate's local AWS emulator (patched moto) on 127.0.0.1 until Ctrl-C.",
     )
     parser.add_argument("--port", type=int, default=0, help="port to listen on (default: a free one)")
-    parser.add_argument("--state-dir", type=Path, default=None, help="directory for emulator.log")
+    parser.add_argument("--state-dir", type=Path, default=None,
+                        help="keep emulator.log and the state here; a restart on the same folder carries on")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--state-file", type=Path, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
-        return _run_child(args.port)
+        return _run_child(args.port, args.state_file)
     return serve_foreground(args.port, args.state_dir)
 
 

@@ -11,7 +11,9 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
+import boto3
 import pytest
 
 from crossgate.emulator import (
@@ -117,6 +119,57 @@ def test_start_stop_and_log(tmp_path: Path) -> None:
     emulator.stop()  # stopping twice is harmless
 
 
+def _client(url: str, service: str) -> Any:
+    env = terraform_environment(url)
+    return boto3.client(service, endpoint_url=url, region_name=EMULATOR_REGION,
+                        aws_access_key_id=env["AWS_ACCESS_KEY_ID"], aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"])
+
+
+def test_persisted_state_survives_a_restart_on_the_same_folder(tmp_path: Path) -> None:
+    first = Emulator(state_dir=tmp_path, persist=True)
+    url = first.start()
+    assert first.restored_services == 0
+    try:
+        ec2, elbv2, s3 = (_client(url, name) for name in ("ec2", "elbv2", "s3"))
+        vpc = ec2.create_vpc(CidrBlock="10.9.0.0/16")["Vpc"]["VpcId"]
+        subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.9.1.0/24")["Subnet"]["SubnetId"]
+        nlb = elbv2.create_load_balancer(Name="kept", Subnets=[subnet], Scheme="internal",
+                                         Type="network")["LoadBalancers"][0]["LoadBalancerArn"]
+        s3.put_object(Bucket=STATE_BUCKET, Key="env/stack.tfstate", Body=b'{"serial": 7}')
+    finally:
+        first.stop()
+    state_file = tmp_path / "state.pickle"
+    assert state_file.stat().st_mode & 0o777 == 0o600
+
+    second = Emulator(state_dir=tmp_path, persist=True)
+    url = second.start()
+    try:
+        assert second.restored_services > 0
+        ec2, elbv2, s3 = (_client(url, name) for name in ("ec2", "elbv2", "s3"))
+        assert ec2.describe_vpcs(VpcIds=[vpc])["Vpcs"][0]["CidrBlock"] == "10.9.0.0/16"
+        [balancer] = elbv2.describe_load_balancers(LoadBalancerArns=[nlb])["LoadBalancers"]
+        assert [zone["SubnetId"] for zone in balancer["AvailabilityZones"]] == [subnet]
+        assert s3.get_object(Bucket=STATE_BUCKET, Key="env/stack.tfstate")["Body"].read() == b'{"serial": 7}'
+        ec2.create_subnet(VpcId=vpc, CidrBlock="10.9.2.0/24")  # the restored VPC is live, not a copy
+        assert len(ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc]}])["Subnets"]) == 2
+    finally:
+        second.stop()
+
+
+def test_without_persist_a_restart_starts_empty(tmp_path: Path) -> None:
+    with Emulator(state_dir=tmp_path) as first:
+        vpc = _client(first.endpoint_url, "ec2").create_vpc(CidrBlock="10.8.0.0/16")["Vpc"]["VpcId"]
+    assert not (tmp_path / "state.pickle").exists()
+    with Emulator(state_dir=tmp_path) as second:
+        vpcs = _client(second.endpoint_url, "ec2").describe_vpcs()["Vpcs"]
+        assert vpc not in [v["VpcId"] for v in vpcs]
+
+
+def test_persist_needs_a_state_dir() -> None:
+    with pytest.raises(ValueError, match="state_dir"):
+        Emulator(persist=True)
+
+
 def test_listens_on_loopback_only() -> None:
     with Emulator() as emulator:
         port = int(emulator.endpoint_url.rsplit(":", 1)[1])
@@ -195,6 +248,7 @@ def test_child_handshake_reports_port_and_patches() -> None:
             "vpc-endpoint-addressing",
             "describe-vpc-endpoint-connections",
             "elbv2-load-balancer-arn-kind",
+            "elbv2-idempotent-create",
             "elbv2-enforce-privatelink-inbound-rules",
             "security-group-rule-descriptions",
             "cloud-map-register-upsert",
