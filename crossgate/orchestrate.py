@@ -6,13 +6,13 @@ follows them. Destroy walks the layers backwards. A failed layer stops everythin
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
+from crossgate import recovery
 from crossgate.synth import Manifest, Stack
 from crossgate.terraform import Terraform, TerraformError
 
@@ -25,7 +25,6 @@ DEFAULT_PARALLELISM = 4
 EVENTUAL_CONSISTENCY_MARKER = "were expected (one per subnet)"
 
 
-STALE_LOCK_MARKER = "Error acquiring the state lock"
 ORPHAN_MARKERS = ("already exists", "AlreadyExists")
 UNREACHABLE_MARKERS = ("connection refused", "dial tcp", "no such host", "i/o timeout")
 
@@ -33,9 +32,14 @@ UNREACHABLE_MARKERS = ("connection refused", "dial tcp", "no such host", "i/o ti
 def _hint(stack: Stack, exc: TerraformError) -> str:
     """What to do next, for the failures whose terraform text does not say it plainly."""
     text = exc.output
-    if STALE_LOCK_MARKER in text:
-        found = re.search(r"Lock Info:\s*\n\s*ID:\s+(\S+)", text)
-        lock_id = found.group(1) if found else "<lock id above>"
+    if exc.returncode < 0:
+        return (f"\nhint: terraform was killed (signal {-exc.returncode}) while working on {stack.name}. Re-run the "
+                "same command: crossgate releases the lock that run left and pushes any state it could not save. "
+                "Resources it was creating at that moment may exist without being in the state (see below if the "
+                "re-run reports them).")
+    if recovery.LOCK_HELD in text:
+        lock = recovery.parse_lock_info(text)
+        lock_id = lock.lock_id if lock else "<lock id above>"
         return (f"\nhint: the state of {stack.name} is locked. If no other crossgate or terraform run is "
                 f"working on it (e.g. a killed run left the lock), release it with:\n"
                 f"  crossgate unlock --stack {stack.name} {lock_id}   (plus the same --env)")
@@ -109,13 +113,38 @@ class Orchestrator:
                 return StackOutcome(stack.name, "skipped", time.monotonic() - started, detail)
             self.report(stack.name, "init")
             tf.init()
-            status, plan_json = self._act(stack, tf, action)
+            status, plan_json = self._recovering(stack, tf, action)
         except TerraformError as exc:
+            if recovery.was_interrupted(exc.returncode, exc.output):
+                recovery.record_interruption(stack.directory, exc.command)
             detail = str(exc) + _hint(stack, exc)
             self.report(stack.name, f"failed: {str(exc).splitlines()[0]} (details at the end)")
             return StackOutcome(stack.name, "failed", time.monotonic() - started, detail)
         self.report(stack.name, status)
         return StackOutcome(stack.name, status, time.monotonic() - started, plan_json=plan_json)
+
+    def _recovering(self, stack: Stack, tf: Terraform, action: Action) -> tuple[Status, dict[str, Any] | None]:
+        """`_act`, after finishing what an interrupted run left: its stale lock and its unsaved state."""
+
+        def attempt(tf: Terraform) -> tuple[Status, dict[str, Any] | None]:
+            if action != "plan" and (errored := recovery.errored_state(stack.directory)):
+                self.report(stack.name, f"pushing {errored.name} (the state an interrupted run could not save)")
+                tf.state_push(errored)
+                recovery.mark_pushed(errored)
+            return self._act(stack, tf, action)
+
+        try:
+            # After an interruption the lock is most likely that run's: ask once without waiting for it.
+            result = attempt(replace(tf, lock_timeout="0s") if recovery.interrupted(stack.directory) else tf)
+        except TerraformError as exc:
+            lock = recovery.releasable_lock(stack.directory, exc.output)
+            if lock is None:
+                raise
+            self.report(stack.name, f"releasing state lock {lock.lock_id}, left by the run interrupted earlier")
+            tf.run("force-unlock", "-force", "-no-color", lock.lock_id)
+            result = attempt(tf)
+        recovery.clear_interruption(stack.directory)
+        return result
 
     def _act(self, stack: Stack, tf: Terraform, action: Action) -> tuple[Status, dict[str, Any] | None]:
         self.report(stack.name, "plan" if action != "destroy" else "plan -destroy")

@@ -64,6 +64,7 @@ class Terraform:
     binary: str = "terraform"
     timeout: float = DEFAULT_TIMEOUT_SECONDS
     on_output: Callable[[str], None] | None = None
+    lock_timeout: str = "60s"  # how long plan/apply/state push wait for another run's state lock
 
     def environment(self) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith("TF_VAR_")}
@@ -117,7 +118,8 @@ class Terraform:
     def plan(self, *, destroy: bool = False) -> PlanResult:
         """Plan into a private plan file; -detailed-exitcode tells changes (2) from none (0)."""
         plan_file = self.working_dir / PLAN_FILE
-        args = ["plan", "-input=false", "-no-color", "-detailed-exitcode", f"-out={PLAN_FILE}", "-lock-timeout=60s"]
+        args = ["plan", "-input=false", "-no-color", "-detailed-exitcode", f"-out={PLAN_FILE}",
+                f"-lock-timeout={self.lock_timeout}"]
         if destroy:
             args.append("-destroy")
         previous = os.umask(0o077)  # a plan file can hold secrets: readable by its owner only
@@ -128,8 +130,11 @@ class Terraform:
         return PlanResult(has_changes=result.returncode == 2, plan_file=plan_file, output=result.stdout)
 
     def apply(self, plan: PlanResult) -> Result:
-        return self.run("apply", "-input=false", "-no-color", "-auto-approve", "-lock-timeout=60s",
+        return self.run("apply", "-input=false", "-no-color", "-auto-approve", f"-lock-timeout={self.lock_timeout}",
                         str(plan.plan_file.name))
+
+    def state_push(self, state_file: Path) -> Result:
+        return self.run("state", "push", "-no-color", f"-lock-timeout={self.lock_timeout}", str(state_file))
 
     def show_json(self, plan: PlanResult) -> dict[str, Any]:
         return json.loads(self.run("show", "-json", "-no-color", plan.plan_file.name).stdout)

@@ -1,0 +1,130 @@
+"""Pick up after a terraform run that was interrupted: its stale lock and the state it could not save.
+
+A terraform killed with SIGKILL, or cut off from its backend (the emulator or S3 gone mid-apply),
+leaves its state lock behind, and in the second case writes what it could not upload to
+``errored.tfstate``. Terraform's own answer is manual (``force-unlock``, ``state push``). crossgate
+runs terraform itself, so it knows when that happened and can finish the job safely:
+
+* it records the interruption beside the stack (``.crossgate-interrupted.json``: when, who);
+* on the next run, a lock is released automatically only when it is provably that run's lock:
+  taken by the same user@host before the interruption was recorded, with no terraform process
+  working in the stack folder any more. Any other lock is left alone, with the unlock command;
+* ``errored.tfstate`` is pushed back (terraform refuses a push of another lineage or an older serial)
+  and kept as ``errored.tfstate.pushed`` for the record.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import re
+import socket
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+MARKER_FILE = ".crossgate-interrupted.json"
+ERRORED_STATE = "errored.tfstate"
+LOCK_RELEASE_FAILED = "Error releasing the state lock"
+LOCK_HELD = "Error acquiring the state lock"
+
+
+@dataclass(frozen=True)
+class LockInfo:
+    """The lock terraform reports in "Error acquiring the state lock"."""
+
+    lock_id: str
+    who: str | None = None
+    created: float | None = None  # epoch seconds
+
+
+def holder() -> str:
+    """user@host as terraform writes it into a lock's "Who"."""
+    return f"{getpass.getuser()}@{socket.gethostname()}"
+
+
+def was_interrupted(returncode: int, output: str) -> bool:
+    """A state-writing terraform command that may have left its lock: killed by a signal, or unable to unlock."""
+    return returncode < 0 or LOCK_RELEASE_FAILED in output
+
+
+def record_interruption(stack_dir: Path, command: str) -> None:
+    marker = {"at": time.time(), "who": holder(), "command": command}
+    (stack_dir / MARKER_FILE).write_text(json.dumps(marker) + "\n")
+
+
+def interrupted(stack_dir: Path) -> bool:
+    return (stack_dir / MARKER_FILE).exists()
+
+
+def clear_interruption(stack_dir: Path) -> None:
+    (stack_dir / MARKER_FILE).unlink(missing_ok=True)
+
+
+def parse_lock_info(output: str) -> LockInfo | None:
+    """ID, Who and Created from terraform's "Lock Info:" block, or None when it is not there."""
+    block = output.split("Lock Info:", 1)
+    if len(block) < 2:
+        return None
+    fields = dict(re.findall(r"^\s*(ID|Who|Created):[ \t]*(\S.*?)?\s*$", block[1], flags=re.MULTILINE))
+    if not fields.get("ID"):
+        return None
+    created = _parse_created(fields["Created"]) if fields.get("Created") else None
+    return LockInfo(lock_id=fields["ID"], who=fields.get("Who") or None, created=created)
+
+
+def _parse_created(text: str) -> float | None:
+    """terraform writes e.g. ``2026-11-24 20:14:18.123456789 +0000 UTC`` (Go's time.String)."""
+    found = re.match(r"(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)(?:\.(\d+))? ([+-]\d{4})", text)
+    if not found:
+        return None
+    stamp = datetime.strptime(f"{found.group(1)} {found.group(3)}", "%Y-%m-%d %H:%M:%S %z").timestamp()
+    return stamp + float(f"0.{found.group(2)}") if found.group(2) else stamp
+
+
+def releasable_lock(stack_dir: Path, output: str) -> LockInfo | None:
+    """The lock named in `output` when it is provably left by the run recorded as interrupted; else None."""
+    lock = parse_lock_info(output) if LOCK_HELD in output else None
+    marker_path = stack_dir / MARKER_FILE
+    if lock is None or not marker_path.exists():
+        return None
+    try:
+        marker = json.loads(marker_path.read_text())
+        interrupted_at, who = float(marker["at"]), str(marker["who"])
+    except (ValueError, KeyError, TypeError):
+        return None
+    if lock.who != who or lock.created is None or lock.created > interrupted_at or terraform_running_in(stack_dir):
+        return None
+    return lock
+
+
+def terraform_running_in(stack_dir: Path) -> bool:
+    """Is a terraform process working in this folder? (Linux /proc; elsewhere assume yes, to stay safe.)"""
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return True
+    wanted = stack_dir.resolve()
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            command = (entry / "cmdline").read_bytes().split(b"\0")[0]
+            cwd = Path(os.readlink(entry / "cwd"))
+        except OSError:
+            continue
+        if command.endswith(b"terraform") and cwd == wanted:
+            return True
+    return False
+
+
+def errored_state(stack_dir: Path) -> Path | None:
+    path = stack_dir / ERRORED_STATE
+    return path if path.exists() else None
+
+
+def mark_pushed(path: Path) -> Path:
+    done = path.with_name(path.name + ".pushed")
+    path.replace(done)
+    return done
