@@ -12,9 +12,10 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
-from crossgate import recovery
+from crossgate import adopt, recovery
 from crossgate.synth import Manifest, Stack
-from crossgate.terraform import Terraform, TerraformError
+from crossgate.tags import STACK_TAG
+from crossgate.terraform import PlanResult, Terraform, TerraformError
 
 Action = Literal["plan", "deploy", "destroy"]
 Status = Literal["unchanged", "changed", "applied", "destroyed", "failed", "skipped"]
@@ -25,7 +26,6 @@ DEFAULT_PARALLELISM = 4
 EVENTUAL_CONSISTENCY_MARKER = "were expected (one per subnet)"
 
 
-ORPHAN_MARKERS = ("already exists", "AlreadyExists")
 UNREACHABLE_MARKERS = ("connection refused", "dial tcp", "no such host", "i/o timeout")
 
 
@@ -43,9 +43,10 @@ def _hint(stack: Stack, exc: TerraformError) -> str:
         return (f"\nhint: the state of {stack.name} is locked. If no other crossgate or terraform run is "
                 f"working on it (e.g. a killed run left the lock), release it with:\n"
                 f"  crossgate unlock --stack {stack.name} {lock_id}   (plus the same --env)")
-    if ORPHAN_MARKERS[0] in text or ORPHAN_MARKERS[1] in text:
+    if any(marker in text for marker in adopt.ORPHAN_MARKERS):
         return (f"\nhint: {stack.name} wants to create resources that already exist. A terraform run that was "
-                "killed (SIGKILL, power loss) created them without recording them in its state. Import them "
+                "killed (SIGKILL, power loss) can create them without recording them in its state; crossgate adopts "
+                f"those it can prove are this stack's ({STACK_TAG} tag) and names the rest above. Import those "
                 "(`terraform import` in the stack folder) or delete them, then re-run.")
     if any(marker in text.lower() for marker in UNREACHABLE_MARKERS):
         return ("\nhint: AWS (or the local emulator) could not be reached. For emulator envs, check that "
@@ -156,15 +157,39 @@ class Orchestrator:
         try:
             tf.apply(plan)
         except TerraformError as exc:
-            if action != "deploy" or EVENTUAL_CONSISTENCY_MARKER not in exc.output:
+            if action == "deploy" and (addresses := adopt.failed_addresses(exc.output)):
+                self._adopt(stack, tf, plan, addresses, exc)
+            elif action == "deploy" and EVENTUAL_CONSISTENCY_MARKER in exc.output:
+                # AWS can list fewer endpoint ENIs than subnets right after create: one re-run settles it.
+                self.report(stack.name, "endpoint ENIs not all listed yet; retrying once")
+                time.sleep(5)
+                retry = tf.plan()
+                if retry.has_changes:
+                    tf.apply(retry)
+            else:
                 raise
-            # AWS can list fewer endpoint ENIs than subnets right after create: one re-run settles it.
-            self.report(stack.name, "endpoint ENIs not all listed yet; retrying once")
-            time.sleep(5)
-            retry = tf.plan()
-            if retry.has_changes:
-                tf.apply(retry)
         return ("destroyed" if action == "destroy" else "applied"), None
+
+    def _adopt(self, stack: Stack, tf: Terraform, failed: PlanResult, addresses: list[str],
+               failure: TerraformError) -> None:
+        """Import what a killed run created unrecorded (see crossgate.adopt), then finish the apply."""
+        try:
+            document = adopt.import_document(addresses, tf.show_json(failed))
+        except adopt.AdoptionError as problem:
+            raise TerraformError(failure.command, failure.returncode, f"{failure.output}\n{problem}") from None
+        self.report(stack.name, f"adopting {len(addresses)} resource(s) an interrupted run created: "
+                                f"{', '.join(addresses)}")
+        adopt.write(stack.directory, document)
+        try:
+            retry = tf.plan()
+            refused = adopt.foreign(tf.show_json(retry), stack.name)
+            if refused:
+                raise TerraformError("plan", 1, "these resources already exist but were not created by this stack, "
+                                     "so crossgate will not take them over:\n  " + "\n  ".join(refused) +
+                                     "\nRename them in the env file, or delete or import them by hand.")
+            tf.apply(retry)
+        finally:
+            adopt.remove(stack.directory)
 
     def _unapplied_dependencies(self, stack: Stack) -> list[str]:
         """Dependencies with no outputs yet; one `terraform output` each (~1 s), run `parallelism` at once."""

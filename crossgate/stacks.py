@@ -28,6 +28,7 @@ from crossgate.config import (
     Service,
 )
 from crossgate.paths import MODULES, state_dir
+from crossgate.tags import default_tags
 
 CENTRAL_MODULE = "central"
 PROVIDER_MODULE = "service"
@@ -63,7 +64,7 @@ class _CrossgateStack(TerraformStack):
             allowed_account_ids=[creds.account_id],
             role_arn=creds.role_arn,
             profile=creds.profile,
-            default_tags={"crossgate:env": env.name, "crossgate:stack": name, "managed-by": "crossgate", **tags},
+            default_tags={**default_tags(env.name, name), **tags},
             extra=extra,
         ))
         self._backend(name, env, target)
