@@ -1,11 +1,16 @@
-"""Adopt resources a killed run created but never recorded: import blocks for "already exists" failures.
+"""Adopt resources a killed run created but never recorded, with ``import`` blocks.
 
 terraform saves state while it applies only every 20 s or so; a SIGKILL (or power loss) in between
-leaves resources in AWS that the state does not know, and the next apply fails on each one with
-"already exists". For the resource types whose names are unique (log groups, IAM roles, load
-balancers, target groups, security groups, Cloud Map namespaces and services), crossgate writes
-``crossgate_adopt.tf.json`` beside the stack: one ``import`` block per failed address, its id taken
-from the planned values (or found by a data source, for ids AWS assigns), and re-plans.
+leaves resources in AWS that the state does not know. crossgate finds them two ways and writes
+``crossgate_adopt.tf.json`` beside the stack (one ``import`` block each), then re-plans:
+
+* **recorded**: terraform printed "<address>: Creation complete ... [id=...]" for each resource
+  before it was killed; crossgate kept those lines (crossgate.recovery) and imports each address the
+  new plan wants to create again: this catches VPCs, subnets and the like, whose names AWS does not
+  keep unique and which would otherwise be created twice;
+* **already exists**: an apply that fails on a unique name (log group, IAM role, NLB, target group,
+  security group, Cloud Map namespace or service) gets an import of that name (or of the id a data
+  source finds for it), for runs crossgate did not see being killed.
 
 Adoption is refused unless every imported resource carries this stack's ``crossgate:stack`` tag:
 a resource of the same name made by someone else is never taken over.
@@ -50,6 +55,26 @@ ADOPTABLE: dict[str, Callable[[Values], str] | Lookup] = {
     "aws_service_discovery_service": Lookup(
         "aws_service_discovery_service", lambda v: {"name": v["name"], "namespace_id": v["namespace_id"]}, "id"),
 }
+
+
+# Types whose import id is not the id terraform prints: built from the planned values (and the printed id).
+IMPORT_ID: dict[str, Callable[[Values, str], str]] = {
+    "aws_route": lambda v, _: f"{v['route_table_id']}_{v['destination_cidr_block']}",
+    "aws_route_table_association": lambda v, _: f"{v['subnet_id']}/{v['route_table_id']}",
+    "aws_iam_role_policy_attachment": lambda v, _: f"{v['role']}/{v['policy_arn']}",
+    "aws_ecs_cluster": lambda v, _: str(v["name"]),
+    "aws_ecs_service": lambda v, _: f"{str(v['cluster']).rsplit('/', 1)[-1]}/{v['name']}",
+    "aws_service_discovery_instance": lambda v, _: f"{v['service_id']}/{v['instance_id']}",
+    "aws_apigatewayv2_stage": lambda v, _: f"{v['api_id']}/{v['name']}",
+    "aws_apigatewayv2_integration": lambda v, printed: f"{v['api_id']}/{printed}",
+    "aws_apigatewayv2_route": lambda v, printed: f"{v['api_id']}/{printed}",
+    "aws_apigatewayv2_authorizer": lambda v, printed: f"{v['api_id']}/{printed}",
+    "aws_apigatewayv2_api_mapping": lambda v, printed: f"{printed}/{v['domain_name']}",
+    "aws_lambda_permission": lambda v, _: f"{v['function_name']}/{v['statement_id']}",
+}
+# Types that cannot be imported back as they were created (a task definition revision is known by its ARN,
+# which terraform does not print); a re-run registers another revision, as any re-created one would.
+NOT_IMPORTABLE = frozenset({"aws_ecs_task_definition", "terraform_data", "null_resource"})
 
 
 class AdoptionError(Exception):
@@ -98,6 +123,36 @@ def import_document(addresses: Iterable[str], plan_json: dict[str, Any]) -> dict
     if problems:
         raise AdoptionError("\n".join(problems))
     return {"import": imports, **({"data": data} if data else {})}
+
+
+def recorded_imports(created: dict[str, str], plan_json: dict[str, Any]) -> list[Values]:
+    """Imports for the planned creates that the interrupted run had reported created (see module doc).
+
+    A translated id needing a value the plan does not know yet (it depends on another import) is left
+    for the next round: the caller re-plans with the imports so far and asks again.
+    """
+    imports = []
+    for rc in plan_json.get("resource_changes", []):
+        printed = created.get(rc["address"])
+        if printed is None or rc["change"].get("actions") != ["create"] or rc["type"] in NOT_IMPORTABLE:
+            continue
+        planned = _Known(rc["change"].get("after") or {})
+        try:
+            import_id = IMPORT_ID[rc["type"]](planned, printed) if rc["type"] in IMPORT_ID else printed
+        except KeyError:
+            continue
+        imports.append({"to": rc["address"], "id": import_id})
+    return imports
+
+
+class _Known(dict[str, Any]):
+    """Planned values where a value not known before apply (absent, or null) is a KeyError like a missing one."""
+
+    def __getitem__(self, key: str) -> Any:
+        value = super().__getitem__(key)
+        if value is None:
+            raise KeyError(key)
+        return value
 
 
 def foreign(plan_json: dict[str, Any], stack: str) -> list[str]:

@@ -117,7 +117,7 @@ class Orchestrator:
             status, plan_json = self._recovering(stack, tf, action)
         except TerraformError as exc:
             if recovery.was_interrupted(exc.returncode, exc.output):
-                recovery.record_interruption(stack.directory, exc.command)
+                recovery.record_interruption(stack.directory, exc.command, recovery.created_before_failure(exc.stdout))
             detail = str(exc) + _hint(stack, exc)
             self.report(stack.name, f"failed: {str(exc).splitlines()[0]} (details at the end)")
             return StackOutcome(stack.name, "failed", time.monotonic() - started, detail)
@@ -144,7 +144,11 @@ class Orchestrator:
             self.report(stack.name, f"releasing state lock {lock.lock_id}, left by the run interrupted earlier")
             tf.run("force-unlock", "-force", "-no-color", lock.lock_id)
             result = attempt(tf)
-        recovery.clear_interruption(stack.directory)
+        if action == "deploy":
+            recovery.clear_interruption(stack.directory)  # what the interrupted run created is adopted by now
+        elif action == "destroy" and recovery.interrupted(stack.directory):
+            self.report(stack.name, f"note: an interrupted run created resources its state may lack (listed in "
+                                    f"{recovery.MARKER_FILE}); `crossgate deploy` adopts them, then destroy again")
         return result
 
     def _act(self, stack: Stack, tf: Terraform, action: Action) -> tuple[Status, dict[str, Any] | None]:
@@ -153,6 +157,9 @@ class Orchestrator:
         if action == "plan" or not plan.has_changes:
             plan_json = tf.show_json(plan) if self.collect_plans else None
             return ("changed" if plan.has_changes else "unchanged"), plan_json
+        created = recovery.created_by_interrupted_run(stack.directory) if action == "deploy" else {}
+        if created:
+            plan = self._import_recorded(stack, tf, plan, created)
         self.report(stack.name, "apply")
         try:
             tf.apply(plan)
@@ -168,7 +175,40 @@ class Orchestrator:
                     tf.apply(retry)
             else:
                 raise
+        finally:
+            adopt.remove(stack.directory)
         return ("destroyed" if action == "destroy" else "applied"), None
+
+    def _import_recorded(self, stack: Stack, tf: Terraform, plan: PlanResult, created: dict[str, str]) -> PlanResult:
+        """Re-plan with imports of what the interrupted run reported created and this plan creates again."""
+        imports: list[dict[str, Any]] = []
+        for _ in range(4):  # an import can make another id known (a route's table), so ask again, a few rounds
+            seen = {i["to"] for i in imports}
+            found = [i for i in adopt.recorded_imports(created, tf.show_json(plan)) if i["to"] not in seen]
+            if not found:
+                break
+            imports += found
+            adopt.write(stack.directory, {"import": imports})
+            try:
+                plan = tf.plan()
+            except TerraformError as exc:
+                adopt.remove(stack.directory)
+                raise TerraformError(exc.command, exc.returncode, exc.output + "\nhint: crossgate tried to import "
+                                     f"what an interrupted run created (recorded in {recovery.MARKER_FILE} in the "
+                                     "stack folder); delete that file to plan without those imports.") from None
+        if imports:
+            self.report(stack.name, f"adopting {len(imports)} resource(s) the interrupted run created: "
+                                    f"{', '.join(i['to'] for i in imports)}")
+            self._refuse_foreign(stack, tf, plan)
+        return plan
+
+    def _refuse_foreign(self, stack: Stack, tf: Terraform, plan: PlanResult) -> None:
+        refused = adopt.foreign(tf.show_json(plan), stack.name)
+        if refused:
+            adopt.remove(stack.directory)
+            raise TerraformError("plan", 1, "these resources already exist but were not created by this stack, "
+                                 "so crossgate will not take them over:\n  " + "\n  ".join(refused) +
+                                 "\nRename them in the env file, or delete or import them by hand.")
 
     def _adopt(self, stack: Stack, tf: Terraform, failed: PlanResult, addresses: list[str],
                failure: TerraformError) -> None:
@@ -182,11 +222,7 @@ class Orchestrator:
         adopt.write(stack.directory, document)
         try:
             retry = tf.plan()
-            refused = adopt.foreign(tf.show_json(retry), stack.name)
-            if refused:
-                raise TerraformError("plan", 1, "these resources already exist but were not created by this stack, "
-                                     "so crossgate will not take them over:\n  " + "\n  ".join(refused) +
-                                     "\nRename them in the env file, or delete or import them by hand.")
+            self._refuse_foreign(stack, tf, retry)
             tf.apply(retry)
         finally:
             adopt.remove(stack.directory)

@@ -5,7 +5,8 @@ leaves its state lock behind, and in the second case writes what it could not up
 ``errored.tfstate``. Terraform's own answer is manual (``force-unlock``, ``state push``). crossgate
 runs terraform itself, so it knows when that happened and can finish the job safely:
 
-* it records the interruption beside the stack (``.crossgate-interrupted.json``: when, who);
+* it records the interruption beside the stack (``.crossgate-interrupted.json``: when, who, and the
+  resources terraform reported created, which its state may lack: see crossgate.adopt);
 * on the next run, a lock is released automatically only when it is provably that run's lock:
   taken by the same user@host before the interruption was recorded, with no terraform process
   working in the stack folder any more. Any other lock is left alone, with the unlock command;
@@ -50,9 +51,24 @@ def was_interrupted(returncode: int, output: str) -> bool:
     return returncode < 0 or LOCK_RELEASE_FAILED in output
 
 
-def record_interruption(stack_dir: Path, command: str) -> None:
-    marker = {"at": time.time(), "who": holder(), "command": command}
-    (stack_dir / MARKER_FILE).write_text(json.dumps(marker) + "\n")
+def created_before_failure(stdout: str) -> dict[str, str]:
+    """Address -> id of every resource terraform reported created ("Creation complete ... [id=...]")."""
+    return dict(re.findall(r"^(\S+): Creation complete after \S+ \[id=([^\]\n]+)\]\s*$", stdout, flags=re.MULTILINE))
+
+
+def record_interruption(stack_dir: Path, command: str, created: dict[str, str] | None = None) -> None:
+    """Remember the interruption, and what the run created (its state may not say: it saves every ~20 s)."""
+    earlier = created_by_interrupted_run(stack_dir)  # a second interruption before any success adds to the first
+    marker = {"at": time.time(), "who": holder(), "command": command, "created": {**earlier, **(created or {})}}
+    (stack_dir / MARKER_FILE).write_text(json.dumps(marker, indent=1) + "\n")
+
+
+def created_by_interrupted_run(stack_dir: Path) -> dict[str, str]:
+    try:
+        created = json.loads((stack_dir / MARKER_FILE).read_text()).get("created", {})
+    except (OSError, ValueError, AttributeError):
+        return {}
+    return {str(k): str(v) for k, v in created.items()} if isinstance(created, dict) else {}
 
 
 def interrupted(stack_dir: Path) -> bool:

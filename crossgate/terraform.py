@@ -32,11 +32,12 @@ PLAN_FILE = "crossgate.tfplan"
 class TerraformError(Exception):
     """terraform failed; the message is terraform's own error text."""
 
-    def __init__(self, command: str, returncode: int, output: str) -> None:
+    def __init__(self, command: str, returncode: int, output: str, stdout: str = "") -> None:
         super().__init__(f"terraform {command} failed (exit {returncode}):\n{output.strip()}")
         self.command = command
         self.returncode = returncode
         self.output = output
+        self.stdout = stdout  # progress lines ("...: Creation complete after 2s [id=vpc-1]") up to the failure
 
 
 @dataclass(frozen=True)
@@ -105,7 +106,7 @@ class Terraform:
         if self.on_output:
             self.on_output(stdout)
         if process.returncode not in ok_codes:
-            raise TerraformError(args[0], process.returncode, stderr or stdout)
+            raise TerraformError(args[0], process.returncode, stderr or stdout, stdout)
         return Result(process.returncode, stdout, stderr)
 
     def init(self) -> Result:

@@ -90,6 +90,22 @@ def test_interruptions_are_signals_and_unreleased_locks(returncode: int, output:
     assert recovery.was_interrupted(returncode, output) is expected
 
 
+def test_created_resources_are_read_from_terraforms_progress_lines(tmp_path: Path) -> None:
+    stdout = """module.service.aws_vpc.this[0]: Creating...
+module.service.aws_vpc.this[0]: Creation complete after 1s [id=vpc-0abc]
+module.service.aws_iam_role.this["x"]: Creation complete after 0s [id=x-role]
+module.service.aws_lb.this[0]: Still creating... [10s elapsed]
+"""
+    created = recovery.created_before_failure(stdout)
+    assert created == {"module.service.aws_vpc.this[0]": "vpc-0abc", 'module.service.aws_iam_role.this["x"]': "x-role"}
+
+    recovery.record_interruption(tmp_path, "apply", created)
+    recovery.record_interruption(tmp_path, "apply", {"aws_subnet.a": "subnet-1"})  # killed again: both kept
+    assert recovery.created_by_interrupted_run(tmp_path) == {**created, "aws_subnet.a": "subnet-1"}
+    recovery.clear_interruption(tmp_path)
+    assert recovery.created_by_interrupted_run(tmp_path) == {}
+
+
 # -- real terraform, S3 backend in the emulator -----------------------------------------------------
 
 def free_port() -> int:
