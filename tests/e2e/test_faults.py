@@ -133,16 +133,16 @@ def test_sigterm_mid_apply_then_rerun_converges(fault_emulator_url: str, tmp_pat
 def test_sigkill_mid_apply_then_rerun_converges(fault_emulator_url: str, tmp_path: Path) -> None:
     """SIGKILL gives terraform no chance to release its lock or record what it was creating.
 
-    The re-run releases the lock (provably the killed run's: crossgate recorded the kill) and
-    converges: what the killed run created before its last state save is in the state; what it was
-    creating at that moment is adopted (AWS answers a repeated CreateLoadBalancer with the same one).
+    The re-run releases the lock (provably the killed run's: crossgate recorded the kill), adopts what
+    the killed run reported created but never saved (VPC, subnets, roles...) and what it was creating at
+    that moment (the NLB: "already exists"), and converges without leaving a duplicate behind.
     """
     env_path = env_copy(tmp_path, "fault-kill")
     outdir = tmp_path / "out"
     output = kill_terraform_mid_apply(env_path, fault_emulator_url, outdir, signal.SIGKILL)
     assert "killed (signal 9)" in output
     rerun = converges(env_path, fault_emulator_url, outdir)
-    assert "releasing state lock" in rerun
+    assert "releasing state lock" in rerun and "adopting" in rerun
 
 
 @pytest.fixture
