@@ -130,11 +130,19 @@ def slow_stack(directory: Path, url: str, key: str) -> Stack:
     return Stack(directory.name, directory, ())
 
 
-def deploy_in_background(orchestrator: Orchestrator) -> tuple[threading.Thread, list[StackOutcome]]:
+def deploy_until_provisioner(running: emulator.Emulator, tmp_path: Path, name: str) -> tuple[
+        Stack, Orchestrator, list[str], threading.Thread, list[StackOutcome]]:
+    """Start deploying a slow stack in a thread; return once its apply holds the lock and waits in the provisioner."""
+    url = running.endpoint_url
+    stack = slow_stack(tmp_path / name, url, f"tests/{name}.tfstate")
+    events: list[str] = []
+    orchestrator = Orchestrator(Manifest(tmp_path, (stack,)), extra_env=emulator.terraform_environment(url),
+                                report=lambda _, message: events.append(message))
     outcomes: list[StackOutcome] = []
     thread = threading.Thread(target=lambda: outcomes.extend(orchestrator.run("deploy")))
     thread.start()
-    return thread, outcomes
+    wait_for_provisioner(stack.directory)
+    return stack, orchestrator, events, thread, outcomes
 
 
 def wait_for_provisioner(stack_dir: Path, timeout: float = 120) -> None:
@@ -163,13 +171,7 @@ def persistent_emulator(tmp_path: Path) -> Iterator[emulator.Emulator]:
 @pytest.mark.terraform
 def test_sigkill_mid_apply_then_the_rerun_releases_the_lock_and_converges(
         persistent_emulator: emulator.Emulator, tmp_path: Path) -> None:
-    url = persistent_emulator.endpoint_url
-    stack = slow_stack(tmp_path / "killed", url, "tests/killed.tfstate")
-    events: list[str] = []
-    orchestrator = Orchestrator(Manifest(tmp_path, (stack,)), extra_env=emulator.terraform_environment(url),
-                                report=lambda name, message: events.append(message))
-    thread, outcomes = deploy_in_background(orchestrator)
-    wait_for_provisioner(stack.directory)
+    stack, orchestrator, events, thread, outcomes = deploy_until_provisioner(persistent_emulator, tmp_path, "killed")
     applies = terraform_applies(stack.directory)
     assert applies
     for pid in applies:
@@ -192,12 +194,7 @@ def test_sigkill_mid_apply_then_the_rerun_releases_the_lock_and_converges(
 def test_emulator_stopped_mid_apply_then_restarted_the_rerun_pushes_the_unsaved_state(
         persistent_emulator: emulator.Emulator, tmp_path: Path) -> None:
     url = persistent_emulator.endpoint_url
-    stack = slow_stack(tmp_path / "cut", url, "tests/cut.tfstate")
-    events: list[str] = []
-    orchestrator = Orchestrator(Manifest(tmp_path, (stack,)), extra_env=emulator.terraform_environment(url),
-                                report=lambda name, message: events.append(message))
-    thread, outcomes = deploy_in_background(orchestrator)
-    wait_for_provisioner(stack.directory)
+    stack, orchestrator, events, thread, outcomes = deploy_until_provisioner(persistent_emulator, tmp_path, "cut")
     persistent_emulator.stop()  # saves its state, the lock included
     (stack.directory / "go").touch()  # the resource completes while its backend is gone
     thread.join(timeout=600)
