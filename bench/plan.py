@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -26,6 +25,7 @@ from crossgate import emulator
 from crossgate.config import load_environment
 from crossgate.orchestrate import Orchestrator
 from crossgate.synth import Manifest, Stack, synthesize
+from crossgate.terraform import plugin_cache_turn
 
 PARALLELISM = 4
 
@@ -48,8 +48,7 @@ def raw_environment(url: str) -> dict[str, str]:
 # terraform's plugin cache is not safe for concurrent `terraform init` ("after installing
 # registry.terraform.io/hashicorp/aws it is still not detected in .../plugin-cache; this is a bug in
 # Terraform"), so a script running raw terraform in parallel must take turns for init, as crossgate's
-# runner does (crossgate.terraform's _PLUGIN_CACHE_LOCK). Plans still run in parallel on both sides.
-_RAW_INIT_LOCK = threading.Lock()
+# runner does (crossgate.terraform.plugin_cache_turn). Plans still run in parallel on both sides.
 
 
 def _raw(command: list[str], stack: Stack, env: dict[str, str]) -> None:
@@ -60,7 +59,7 @@ def _raw(command: list[str], stack: Stack, env: dict[str, str]) -> None:
 
 def raw_plan_stack(stack: Stack, env: dict[str, str]) -> float:
     started = time.monotonic()
-    with _RAW_INIT_LOCK:
+    with plugin_cache_turn():
         _raw(["terraform", "init", "-input=false", "-no-color"], stack, env)
     _raw(["terraform", "plan", "-input=false", "-no-color", "-out=raw.tfplan", "-lock-timeout=60s"], stack, env)
     return time.monotonic() - started

@@ -7,25 +7,43 @@ terraform's own error text.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import os
 import shutil
 import signal
 import subprocess
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from crossgate.paths import TERRAFORM_CLI_CONFIG
+from crossgate.paths import TERRAFORM_CLI_CONFIG, WORK_DIR
 
 DEFAULT_TIMEOUT_SECONDS = 1800
 
 # terraform's plugin cache (plugin_cache_dir in the CLI config) is not safe for concurrent `init`s:
-# two at once can fail with "failed to create directory ...: file exists". Inits are short; plans and
-# applies, the long part, still run in parallel. One lock per process, because the cache is per machine.
+# two at once can fail with "failed to create directory ...: file exists" or "after installing ... it is
+# still not detected in .../plugin-cache; this is a bug in Terraform". Inits are short; plans and applies,
+# the long part, still run in parallel. A thread lock for this process's stacks, and a file lock for
+# other processes on the machine (two crossgate commands, parallel test workers).
 _PLUGIN_CACHE_LOCK = threading.Lock()
+PLUGIN_CACHE_LOCK_FILE = WORK_DIR / "plugin-cache.lock"
+
+
+@contextlib.contextmanager
+def plugin_cache_turn() -> Iterator[None]:
+    """Hold the machine-wide turn for `terraform init` (anything that may write the plugin cache)."""
+    with _PLUGIN_CACHE_LOCK:
+        PLUGIN_CACHE_LOCK_FILE.parent.mkdir(parents=True, exist_ok=True)
+        with PLUGIN_CACHE_LOCK_FILE.open("a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
 PLAN_FILE = "crossgate.tfplan"
 
 
@@ -82,6 +100,12 @@ class Terraform:
 
     def run(self, *args: str, ok_codes: tuple[int, ...] = (0,)) -> Result:
         """Run `terraform <args>`; raise TerraformError with terraform's text unless the exit code is ok."""
+        if args and args[0] == "init":
+            with plugin_cache_turn():
+                return self._run(*args, ok_codes=ok_codes)
+        return self._run(*args, ok_codes=ok_codes)
+
+    def _run(self, *args: str, ok_codes: tuple[int, ...]) -> Result:
         if shutil.which(self.binary) is None:
             raise TerraformError(args[0], 127, f"{self.binary} not found on PATH; install Terraform >= 1.10")
         process = subprocess.Popen(
@@ -110,8 +134,7 @@ class Terraform:
         return Result(process.returncode, stdout, stderr)
 
     def init(self) -> Result:
-        with _PLUGIN_CACHE_LOCK:
-            return self.run("init", "-input=false", "-no-color", "-reconfigure")
+        return self.run("init", "-input=false", "-no-color", "-reconfigure")
 
     def validate(self) -> Result:
         return self.run("validate", "-no-color")

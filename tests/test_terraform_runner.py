@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import json
 import stat
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from crossgate.orchestrate import Orchestrator
 from crossgate.synth import Manifest, Stack
-from crossgate.terraform import PlanResult, Result, Terraform, TerraformError
+from crossgate.terraform import PlanResult, Result, Terraform, TerraformError, plugin_cache_turn
 
 pytestmark = pytest.mark.terraform
 
@@ -205,3 +208,19 @@ Lock Info:
 """
     hint = _hint(Stack("x-provider-employee", Path("."), ()), TerraformError("plan", 1, text))
     assert "crossgate unlock --stack x-provider-employee c63cd972-bbce-e3d6-3b7b-cbe1372b521d" in hint
+
+
+def test_init_turns_are_shared_with_other_processes() -> None:
+    """terraform's plugin cache breaks under concurrent inits from any process, so the turn is machine-wide."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time\nfrom crossgate.terraform import plugin_cache_turn\n"
+         "with plugin_cache_turn():\n    print('holding', flush=True)\n    time.sleep(2)\n"],
+        stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "holding"
+        started = time.monotonic()
+        with plugin_cache_turn():
+            waited = time.monotonic() - started
+        assert waited > 1.0, "the turn was taken while another process held it"
+    finally:
+        holder.wait(timeout=30)

@@ -26,6 +26,7 @@ from crossgate.emulator import (
     provider_settings,
     terraform_environment,
 )
+from crossgate.terraform import plugin_cache_turn
 
 FIXTURE = Path(__file__).parent / "fixtures" / "patched_differences"
 STATE_KEY = "tests/patched_differences.tfstate"
@@ -84,7 +85,8 @@ def test_fixture_applies_replans_clean_and_destroys(
     }))
     env = {**terraform_environment(emulator.endpoint_url, os.environ), "TF_DATA_DIR": str(tmp_path / "tfdata")}
 
-    _terraform(workdir, env, "init")
+    with plugin_cache_turn():
+        _terraform(workdir, env, "init")
     _terraform(workdir, env, "apply", "-auto-approve")
     # The point of every patch: a second plan finds nothing to change.
     _terraform(workdir, env, "plan", "-detailed-exitcode")
