@@ -288,6 +288,18 @@ def serve_foreground(port: int = 0, state_dir: Path | None = None) -> int:
     except EmulatorError as error:
         print(f"crossgate emulator: {error}", file=sys.stderr)
         return 1
+    try:  # Ctrl-C at any point from here on stops the child cleanly
+        _print_usage(emulator, url, state_dir)
+        code = emulator.wait()
+        print(f"crossgate emulator: server exited with code {code}", file=sys.stderr)
+        return code or 1
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        emulator.stop()
+
+
+def _print_usage(emulator: Emulator, url: str, state_dir: Path | None) -> None:
     env = terraform_environment(url)
     print(f"crossgate emulator listening on {url} (moto, patched; Ctrl-C stops it)")
     if state_dir is not None:
@@ -300,14 +312,6 @@ def serve_foreground(port: int = 0, state_dir: Path | None = None) -> int:
     for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION"):
         print(f"  export {name}={env[name]}")
     sys.stdout.flush()
-    try:
-        code = emulator.wait()
-        print(f"crossgate emulator: server exited with code {code}", file=sys.stderr)
-        return code or 1
-    except KeyboardInterrupt:
-        return 0
-    finally:
-        emulator.stop()
 
 
 # -- child process ---------------------------------------------------------------------------

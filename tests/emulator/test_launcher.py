@@ -226,7 +226,8 @@ def test_module_runs_in_the_foreground_until_interrupted() -> None:
         assert url in first_line
         assert _answers(url)
         command.send_signal(signal.SIGINT)
-        assert command.wait(timeout=15) == 0
+        _, stderr = command.communicate(timeout=60)  # the parent gives its child up to 10 s to stop
+        assert command.returncode == 0, stderr
         assert _wait_until(lambda: not _answers(url))
     finally:
         if command.poll() is None:
