@@ -211,13 +211,15 @@ def test_child_dies_with_its_parent(tmp_path: Path) -> None:
             parent.kill()
 
 
-def test_module_runs_in_the_foreground_until_interrupted() -> None:
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
+def test_module_runs_in_the_foreground_until_interrupted(stop: signal.Signals) -> None:
     with socket.socket() as probe:
         probe.bind((HOST, 0))
         port = probe.getsockname()[1]
-    command = subprocess.Popen(
+    command = subprocess.Popen(  # started as a shell's `cmd &` would be: SIGINT ignored
         [sys.executable, "-m", "crossgate.emulator", "--port", str(port)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
     )
     try:
         assert command.stdout is not None
@@ -225,7 +227,7 @@ def test_module_runs_in_the_foreground_until_interrupted() -> None:
         url = f"http://{HOST}:{port}"
         assert url in first_line
         assert _answers(url)
-        command.send_signal(signal.SIGINT)
+        command.send_signal(stop)
         _, stderr = command.communicate(timeout=60)  # the parent gives its child up to 10 s to stop
         assert command.returncode == 0, stderr
         assert _wait_until(lambda: not _answers(url))
