@@ -228,7 +228,9 @@ class Orchestrator:
             adopt.remove(stack.directory)
 
     def _unapplied_dependencies(self, stack: Stack) -> list[str]:
-        """Dependencies with no outputs yet; one `terraform output` each (~1 s), run `parallelism` at once."""
+        """Dependencies with no outputs yet: one `terraform output` each (~1 s of CPU), `parallelism` at once,
+        stopping after the first batch that finds any (one is enough to make this stack wait; an env never
+        deployed pays one batch, not one call per provider stack)."""
 
         def unapplied(name: str) -> bool:
             try:
@@ -237,11 +239,14 @@ class Orchestrator:
                 return True
 
         names = list(stack.dependencies)
-        if not names:
-            return []
-        with ThreadPoolExecutor(max_workers=max(1, min(self.parallelism, len(names)))) as pool:
-            flags = list(pool.map(unapplied, names))
-        return [name for name, flag in zip(names, flags, strict=True) if flag]
+        batch = max(1, self.parallelism)
+        with ThreadPoolExecutor(max_workers=max(1, min(batch, len(names)))) as pool:
+            for start in range(0, len(names), batch):
+                chunk = names[start:start + batch]
+                missing = [name for name, flag in zip(chunk, pool.map(unapplied, chunk), strict=True) if flag]
+                if missing:
+                    return missing
+        return []
 
     def unlock(self, stack: Stack, lock_id: str) -> None:
         """Release a stale state lock (left by a killed terraform); only when no other run holds it."""

@@ -147,6 +147,20 @@ def test_plan_checks_later_layers_dependencies_beside_the_first_layer(tmp_path: 
     assert events.count("check consumer") == 1
 
 
+def test_dependency_check_stops_at_the_first_batch_with_an_unapplied_stack(tmp_path: Path) -> None:
+    producers = [Stack(f"p{i}", stack_dir(tmp_path, f"p{i}", DATA), ()) for i in range(6)]
+    consumer = Stack("consumer", stack_dir(tmp_path, "consumer", DATA), tuple(p.name for p in producers))
+    asked: list[str] = []
+
+    class Counting(Orchestrator):
+        def terraform(self, stack: Stack) -> Terraform:
+            asked.append(stack.name)
+            return super().terraform(stack)
+
+    missing = Counting(Manifest(tmp_path, (consumer, *producers)), parallelism=2)._unapplied_dependencies(consumer)
+    assert missing == ["p0", "p1"] and sorted(asked) == ["p0", "p1"]
+
+
 def test_orchestrator_stops_dependents_after_a_failure(tmp_path: Path) -> None:
     broken = stack_dir(tmp_path, "broken", 'resource "terraform_data" "x" {\n  input = var.nope\n}\n')
     dependent = stack_dir(tmp_path, "dependent", DATA)
