@@ -184,7 +184,8 @@ class Orchestrator:
         imports: list[dict[str, Any]] = []
         for _ in range(4):  # an import can make another id known (a route's table), so ask again, a few rounds
             seen = {i["to"] for i in imports}
-            found = [i for i in adopt.recorded_imports(created, tf.show_json(plan)) if i["to"] not in seen]
+            shown = tf.show_json(plan)
+            found = [i for i in adopt.recorded_imports(created, shown) if i["to"] not in seen]
             if not found:
                 break
             imports += found
@@ -199,11 +200,11 @@ class Orchestrator:
         if imports:
             self.report(stack.name, f"adopting {len(imports)} resource(s) the interrupted run created: "
                                     f"{', '.join(i['to'] for i in imports)}")
-            self._refuse_foreign(stack, tf, plan)
+            self._refuse_foreign(stack, shown if not found else tf.show_json(plan))
         return plan
 
-    def _refuse_foreign(self, stack: Stack, tf: Terraform, plan: PlanResult) -> None:
-        refused = adopt.foreign(tf.show_json(plan), stack.name)
+    def _refuse_foreign(self, stack: Stack, plan_json: dict[str, Any]) -> None:
+        refused = adopt.foreign(plan_json, stack.name)
         if refused:
             adopt.remove(stack.directory)
             raise TerraformError("plan", 1, "these resources already exist but were not created by this stack, "
@@ -222,7 +223,7 @@ class Orchestrator:
         adopt.write(stack.directory, document)
         try:
             retry = tf.plan()
-            self._refuse_foreign(stack, tf, retry)
+            self._refuse_foreign(stack, tf.show_json(retry))
             tf.apply(retry)
         finally:
             adopt.remove(stack.directory)
