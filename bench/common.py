@@ -24,6 +24,18 @@ def load() -> float:
     return os.getloadavg()[0]
 
 
+def cpu_seconds() -> tuple[float, float]:
+    """(busy, total) CPU seconds of the whole machine since boot, summed over cores, from /proc/stat.
+
+    The difference over a run says how much of the machine it kept busy: near 100 % means the run is
+    CPU-bound and more parallelism cannot make it faster on these cores.
+    """
+    fields = [int(value) for value in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle + iowait
+    ticks = os.sysconf("SC_CLK_TCK")
+    return (sum(fields[:8]) - idle) / ticks, sum(fields[:8]) / ticks
+
+
 @contextmanager
 def stopwatch() -> Iterator[dict[str, float]]:
     box: dict[str, float] = {"load_before": load()}

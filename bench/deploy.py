@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import envgen, measure
-from bench.common import cdktf_cli, fresh_dir, load, tool_environment
+from bench.common import cdktf_cli, cpu_seconds, fresh_dir, load, tool_environment
 from crossgate import emulator
 from crossgate.aws_sessions import AccountSessions
 from crossgate.config import Credentials, load_environment
@@ -61,8 +61,10 @@ def crossgate_deploy(size: int, work: Path, parallelism: int, mode: str) -> dict
         started = time.monotonic()
         manifest = synthesize(env, fresh_dir(work / "deploy" / env.name), emulator_url=url)
         synth_seconds = time.monotonic() - started
+        busy_before, total_before = cpu_seconds()
         outcomes = Orchestrator(manifest, extra_env=emulator.terraform_environment(url),
                                 parallelism=parallelism).run("deploy")
+        busy_after, total_after = cpu_seconds()
         seconds = time.monotonic() - started
     failed = [o for o in outcomes if not o.ok]
     if failed:
@@ -75,6 +77,10 @@ def crossgate_deploy(size: int, work: Path, parallelism: int, mode: str) -> dict
         "apply_seconds": seconds - synth_seconds, "load_before": load_before, "load_after": load(),
         "slowest_provider_seconds": max(providers), "sum_provider_seconds": sum(providers),
         "central_seconds": central, "stack_seconds": stacks,
+        # the apply phase's CPU work (terraform, providers, the emulator) and how busy it kept the machine
+        "apply_cpu_seconds": busy_after - busy_before,
+        "apply_cpu_utilization": (busy_after - busy_before) / max(total_after - total_before, 1e-9),
+        "apply_cpu_bound_seconds": (busy_after - busy_before) / (os.cpu_count() or 1),
     }
 
 

@@ -56,14 +56,20 @@ def tables(out: Path) -> str:
     deploy = _read(out, "deploy")
     if deploy:
         lines += ["| services | parallel s | sequential s | parallel / sequential | slowest provider + central s "
-                  "| parallel apply / that | cdktf deploy s |", "|---:|---:|---:|---:|---:|---:|---:|"]
+                  "| parallel apply / that | parallel apply: CPU busy | parallel apply / (CPU s ÷ cores) "
+                  "| cdktf deploy s |", "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
         for r in deploy:
             cdktf = r.get("cdktf") or {}
             shown = f"{cdktf['seconds']:.1f}" if cdktf.get("returncode") == 0 else (
                 "failed" if "returncode" in cdktf else "not run")
-            lines.append(f"| {r['services']} | {r['parallel']['seconds']:.1f} | {r['sequential']['seconds']:.1f} | "
+            parallel = r["parallel"]
+            busy, bound = "n/a", "n/a"  # rows measured before the CPU columns existed
+            if "apply_cpu_utilization" in parallel:
+                busy = f"{parallel['apply_cpu_utilization']:.0%}"
+                bound = f"{parallel['apply_seconds'] / parallel['apply_cpu_bound_seconds']:.2f}"
+            lines.append(f"| {r['services']} | {parallel['seconds']:.1f} | {r['sequential']['seconds']:.1f} | "
                          f"{r['parallel_vs_sequential']:.2f} | {r['critical_path_seconds']:.1f} | "
-                         f"{r['parallel_vs_critical_path']:.2f} | {shown} |")
+                         f"{r['parallel_vs_critical_path']:.2f} | {busy} | {bound} | {shown} |")
         lines.append("")
     return "\n".join(lines)
 

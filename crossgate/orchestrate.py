@@ -15,7 +15,7 @@ from typing import Any, Literal
 from crossgate import adopt, recovery
 from crossgate.synth import Manifest, Stack
 from crossgate.tags import STACK_TAG
-from crossgate.terraform import PlanResult, Terraform, TerraformError
+from crossgate.terraform import LOCK_FILE, PlanResult, Terraform, TerraformError
 
 Action = Literal["plan", "deploy", "destroy"]
 Status = Literal["unchanged", "changed", "applied", "destroyed", "failed", "skipped"]
@@ -113,7 +113,7 @@ class Orchestrator:
                 self.report(stack.name, detail)
                 return StackOutcome(stack.name, "skipped", time.monotonic() - started, detail)
             self.report(stack.name, "init")
-            tf.init()
+            tf.init(lock_files=(other.directory / LOCK_FILE for other in self.manifest.stacks if other != stack))
             status, plan_json = self._recovering(stack, tf, action)
         except TerraformError as exc:
             if recovery.was_interrupted(exc.returncode, exc.output):

@@ -15,7 +15,7 @@ import shutil
 import signal
 import subprocess
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,6 +29,9 @@ DEFAULT_TIMEOUT_SECONDS = 1800
 # still not detected in .../plugin-cache; this is a bug in Terraform". Inits are short; plans and applies,
 # the long part, still run in parallel. A thread lock for this process's stacks, and a file lock for
 # other processes on the machine (two crossgate commands, parallel test workers).
+# An init without a dependency lock file also re-installs the provider into the cache (terraform >= 1.4
+# trusts a cache entry only against the lock file's checksums), under the feet of every other stack whose
+# .terraform links through that entry: see Terraform.init's `lock_files`.
 _PLUGIN_CACHE_LOCK = threading.Lock()
 PLUGIN_CACHE_LOCK_FILE = WORK_DIR / "plugin-cache.lock"
 
@@ -45,6 +48,7 @@ def plugin_cache_turn() -> Iterator[None]:
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 PLAN_FILE = "crossgate.tfplan"
+LOCK_FILE = ".terraform.lock.hcl"
 
 
 class TerraformError(Exception):
@@ -133,8 +137,15 @@ class Terraform:
             raise TerraformError(args[0], process.returncode, stderr or stdout, stdout)
         return Result(process.returncode, stdout, stderr)
 
-    def init(self) -> Result:
-        return self.run("init", "-input=false", "-no-color", "-reconfigure")
+    def init(self, *, lock_files: Iterable[Path] = ()) -> Result:
+        """`terraform init`; a stack without a dependency lock file first gets the first of `lock_files` that
+        exists (a sibling stack's, same providers), so that terraform links the cached provider instead of
+        re-installing it into the shared cache while other stacks run from it."""
+        with plugin_cache_turn():  # the turn also orders the seeding after the sibling's own init
+            lock = self.working_dir / LOCK_FILE
+            if not lock.exists() and (seed := next((f for f in lock_files if f.is_file()), None)):
+                shutil.copyfile(seed, lock)
+            return self._run("init", "-input=false", "-no-color", "-reconfigure", ok_codes=(0,))
 
     def validate(self) -> Result:
         return self.run("validate", "-no-color")

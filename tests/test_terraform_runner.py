@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 
 from crossgate.orchestrate import Orchestrator
+from crossgate.paths import TERRAFORM_CLI_CONFIG
 from crossgate.synth import Manifest, Stack
-from crossgate.terraform import PlanResult, Result, Terraform, TerraformError, plugin_cache_turn
+from crossgate.terraform import LOCK_FILE, PlanResult, Result, Terraform, TerraformError, plugin_cache_turn
 
 pytestmark = pytest.mark.terraform
 
@@ -238,3 +239,31 @@ def test_init_turns_are_shared_with_other_processes() -> None:
         assert waited > 1.0, "the turn was taken while another process held it"
     finally:
         holder.wait(timeout=30)
+
+
+AWS_ONLY = 'terraform {\n  required_providers {\n    aws = { source = "hashicorp/aws", version = "5.100.0" }\n  }\n}\n'
+
+
+def test_a_fresh_stack_links_the_cached_provider_its_sibling_locked(tmp_path: Path) -> None:
+    """An init without a lock file re-installs the provider into the shared plugin cache, which every other
+    stack's .terraform links through (a plan starting then fails); seeded with a sibling's lock file, it links."""
+    cache = tmp_path / "plugin-cache"
+    cache.mkdir()
+    installation = [line for line in TERRAFORM_CLI_CONFIG.read_text().splitlines() if "plugin_cache_dir" not in line]
+    config = tmp_path / "terraformrc"
+    config.write_text("\n".join([*installation, f'plugin_cache_dir = "{cache}"', ""]))
+    env = {"TF_CLI_CONFIG_FILE": str(config)}
+
+    def cache_entry() -> tuple[int, int]:
+        entry = next(cache.glob("registry.terraform.io/hashicorp/aws/*/*")).lstat()
+        return entry.st_ino, entry.st_mtime_ns
+
+    first = Terraform(stack_dir(tmp_path, "first", AWS_ONLY), extra_env=env)
+    first.init()
+    installed = cache_entry()
+    seeded = Terraform(stack_dir(tmp_path, "seeded", AWS_ONLY), extra_env=env)
+    seeded.init(lock_files=[tmp_path / "not-initialized" / LOCK_FILE, first.working_dir / LOCK_FILE])
+    assert cache_entry() == installed, "the seeded init re-installed the provider into the shared cache"
+    assert (seeded.working_dir / LOCK_FILE).read_text() == (first.working_dir / LOCK_FILE).read_text()
+    Terraform(stack_dir(tmp_path, "unseeded", AWS_ONLY), extra_env=env).init()
+    assert cache_entry() != installed, "control: an init without a lock file re-installs into the cache"
