@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
@@ -34,6 +35,12 @@ def cpu_seconds() -> tuple[float, float]:
     idle = fields[3] + fields[4]  # idle + iowait
     ticks = os.sysconf("SC_CLK_TCK")
     return (sum(fields[:8]) - idle) / ticks, sum(fields[:8]) / ticks
+
+
+def children_cpu_seconds() -> float:
+    """User + system CPU of every finished child process (and what they reaped: terraform's providers)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 @contextmanager

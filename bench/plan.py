@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import envgen
-from bench.common import fresh_dir, load, median, tool_environment
+from bench.common import children_cpu_seconds, fresh_dir, load, median, tool_environment
 from crossgate import emulator
 from crossgate.config import load_environment
 from crossgate.orchestrate import Orchestrator
@@ -66,23 +66,26 @@ def raw_plan_stack(stack: Stack, env: dict[str, str]) -> float:
 
 
 def raw_plan(stacks: list[Stack], env: dict[str, str], parallelism: int) -> dict[str, Any]:
-    started, load_before = time.monotonic(), load()
+    started, load_before, cpu_before = time.monotonic(), load(), children_cpu_seconds()
     with ThreadPoolExecutor(max_workers=parallelism) as pool:
         per_stack = list(pool.map(lambda s: raw_plan_stack(s, env), stacks))
     return {"seconds": time.monotonic() - started, "load_before": load_before, "load_after": load(),
+            "terraform_cpu_seconds": children_cpu_seconds() - cpu_before,
             "stack_seconds": dict(zip([s.name for s in stacks], per_stack, strict=True))}
 
 
 def crossgate_plan(manifest: Manifest, url: str, parallelism: int) -> dict[str, Any]:
     orchestrator = Orchestrator(manifest, extra_env=emulator.terraform_environment(url), parallelism=parallelism)
-    started, load_before = time.monotonic(), load()
+    started, load_before, cpu_before = time.monotonic(), load(), children_cpu_seconds()
     outcomes = orchestrator.run("plan")
     seconds = time.monotonic() - started
+    terraform_cpu_seconds = children_cpu_seconds() - cpu_before
     failed = [o for o in outcomes if not o.ok]
     if failed:
         raise RuntimeError(f"crossgate plan failed: {failed[0].stack}: {failed[0].detail[-3000:]}")
     central = next(o for o in outcomes if o.stack.endswith("-central"))
     return {"seconds": seconds, "load_before": load_before, "load_after": load(),
+            "terraform_cpu_seconds": terraform_cpu_seconds,
             "central_check_seconds": central.seconds, "central_status": central.status,
             "stack_seconds": {o.stack: o.seconds for o in outcomes}}
 
@@ -122,6 +125,9 @@ def bench_plan(sizes: list[int], work: Path, url: str, repeats: int, parallelism
             "overhead_ratio": ours_s / raw_s,
             "central_check_seconds_median": check,
             "overhead_ratio_provider_layer": (ours_s - check) / raw_s,
+            # the work terraform was made to do, whatever else ran on the machine at the time
+            "terraform_cpu_ratio": median([r["terraform_cpu_seconds"] for r in ours])
+            / median([r["terraform_cpu_seconds"] for r in raw_runs]),
             "raw_runs": raw_runs,
             "crossgate_runs": ours,
         })

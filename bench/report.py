@@ -46,11 +46,13 @@ def tables(out: Path) -> str:
         lines.append("")
     plan = _read(out, "plan")
     if plan:
-        lines += ["| services | provider stacks | raw terraform s | crossgate s | ratio | of which central check s "
-                  "| ratio without it |", "|---:|---:|---:|---:|---:|---:|---:|"]
-        lines += [f"| {r['services']} | {r['provider_stacks']} | {r['raw_seconds_median']:.1f} | "
-                  f"{r['crossgate_seconds_median']:.1f} | {r['overhead_ratio']:.3f} | "
-                  f"{r['central_check_seconds_median']:.1f} | {r['overhead_ratio_provider_layer']:.3f} |"
+        lines += ["| services | provider stacks | runs each | raw terraform s | crossgate s | ratio "
+                  "| of which central check s | ratio without it | terraform CPU s, crossgate / raw |",
+                  "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+        lines += [f"| {r['services']} | {r['provider_stacks']} | {len(r['raw_runs'])} | "
+                  f"{r['raw_seconds_median']:.1f} | {r['crossgate_seconds_median']:.1f} | {r['overhead_ratio']:.3f} | "
+                  f"{r['central_check_seconds_median']:.1f} | {r['overhead_ratio_provider_layer']:.3f} | "
+                  + (f"{r['terraform_cpu_ratio']:.3f} |" if "terraform_cpu_ratio" in r else "n/a |")
                   for r in plan]
         lines.append("")
     deploy = _read(out, "deploy")
