@@ -267,3 +267,18 @@ def test_a_fresh_stack_links_the_cached_provider_its_sibling_locked(tmp_path: Pa
     assert (seeded.working_dir / LOCK_FILE).read_text() == (first.working_dir / LOCK_FILE).read_text()
     Terraform(stack_dir(tmp_path, "unseeded", AWS_ONLY), extra_env=env).init()
     assert cache_entry() != installed, "control: an init without a lock file re-installs into the cache"
+
+
+def test_init_follows_a_moved_backend_without_copying_state(tmp_path: Path) -> None:
+    """Plain `init` first (cheaper); when the saved backend differs, start from the new one, state not copied."""
+    body = 'terraform {\n  backend "local" {\n    path = "STATE"\n  }\n}\n' + DATA
+    directory = stack_dir(tmp_path, "moving", body.replace("STATE", "first.tfstate"))
+    tf = Terraform(directory)
+    tf.init()
+    tf.apply(tf.plan())
+    assert tf.state_list() == ["terraform_data.this"]
+    tf.init()  # unchanged backend: nothing to reconfigure
+    (directory / "main.tf").write_text(body.replace("STATE", "second.tfstate"))
+    tf.init()
+    assert tf.state_list() == [], "the new backend starts empty: crossgate never migrates state between backends"
+    assert tf.plan().has_changes
