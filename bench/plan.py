@@ -99,7 +99,7 @@ def bench_plan(sizes: list[int], work: Path, url: str, repeats: int, parallelism
         path = envgen.write_env(work / "envs", size, tag="plan", workload="byo", nlb_arns=placeholder_nlbs(size))
         manifest = synthesize(load_environment(path), fresh_dir(work / "plan" / path.stem), emulator_url=url)
         providers = [s for s in manifest.stacks if not s.name.endswith("-central")]
-        # Warm-up, unmeasured: the first init of each stack links the provider from the plugin cache, and one
+        # Warm-up, unmeasured: the first init of each stack links the provider (mirror or plugin cache), and one
         # plan pulls the provider binary into the page cache; both sides then start from the same point.
         for stack in providers:
             with plugin_cache_turn():
