@@ -43,6 +43,23 @@ def children_cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def process_cpu_seconds(pid: int | None) -> float:
+    """User + system CPU of one running process so far (0 when it is gone), from /proc/<pid>/stat."""
+    if pid is None:
+        return 0.0
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+
+
+def own_cpu_seconds() -> float:
+    """User + system CPU of this Python process (all its threads): crossgate's own orchestration."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 @contextmanager
 def stopwatch() -> Iterator[dict[str, float]]:
     box: dict[str, float] = {"load_before": load()}

@@ -59,19 +59,22 @@ def tables(out: Path) -> str:
     if deploy:
         lines += ["| services | parallel s | sequential s | parallel / sequential | slowest provider + central s "
                   "| parallel apply / that | parallel apply: CPU busy | parallel apply / (CPU s ÷ cores) "
-                  "| cdktf deploy s |", "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+                  "| its CPU s: terraform / emulator / crossgate | cdktf deploy s |",
+                  "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
         for r in deploy:
             cdktf = r.get("cdktf") or {}
             shown = f"{cdktf['seconds']:.1f}" if cdktf.get("returncode") == 0 else (
                 "failed" if "returncode" in cdktf else "not run")
             parallel = r["parallel"]
-            busy, bound = "n/a", "n/a"  # rows measured before the CPU columns existed
+            busy, bound, parts = "n/a", "n/a", "n/a"  # rows measured before the CPU columns existed
             if "apply_cpu_utilization" in parallel:
                 busy = f"{parallel['apply_cpu_utilization']:.0%}"
                 bound = f"{parallel['apply_seconds'] / parallel['apply_cpu_bound_seconds']:.2f}"
+            if "apply_cpu_by_part" in parallel:
+                parts = " / ".join(f"{seconds:.0f}" for seconds in parallel["apply_cpu_by_part"].values())
             lines.append(f"| {r['services']} | {parallel['seconds']:.1f} | {r['sequential']['seconds']:.1f} | "
                          f"{r['parallel_vs_sequential']:.2f} | {r['critical_path_seconds']:.1f} | "
-                         f"{r['parallel_vs_critical_path']:.2f} | {busy} | {bound} | {shown} |")
+                         f"{r['parallel_vs_critical_path']:.2f} | {busy} | {bound} | {parts} | {shown} |")
         lines.append("")
     return "\n".join(lines)
 

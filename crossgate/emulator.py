@@ -160,6 +160,11 @@ class Emulator:
     def is_running(self) -> bool:
         return self._process is not None and self._process.poll() is None
 
+    @property
+    def pid(self) -> int | None:
+        """The emulator child's process id while it runs (bench/ reads its CPU time)."""
+        return self._process.pid if self.is_running() and self._process is not None else None
+
     def wait(self) -> int:
         """Block until the child exits (used by the foreground command); return its exit code."""
         if self._process is None:

@@ -106,15 +106,16 @@ def test_assume_role_arn_names_the_account() -> None:
 # -- lifecycle ---------------------------------------------------------------------------------
 def test_start_stop_and_log(tmp_path: Path) -> None:
     emulator = Emulator(state_dir=tmp_path)
-    assert not emulator.is_running()
+    assert not emulator.is_running() and emulator.pid is None
     url = emulator.start()
     try:
         assert url.startswith(f"http://{HOST}:") and url == emulator.endpoint_url
         assert emulator.is_running() and _answers(url)
+        assert emulator.pid is not None and Path(f"/proc/{emulator.pid}").is_dir()
         assert emulator.start() == url  # idempotent
     finally:
         emulator.stop()
-    assert not emulator.is_running() and not _answers(url)
+    assert not emulator.is_running() and not _answers(url) and emulator.pid is None
     assert (tmp_path / "emulator.log").exists()
     emulator.stop()  # stopping twice is harmless
 
