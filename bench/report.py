@@ -71,7 +71,8 @@ def tables(out: Path) -> str:
                 busy = f"{parallel['apply_cpu_utilization']:.0%}"
                 bound = f"{parallel['apply_seconds'] / parallel['apply_cpu_bound_seconds']:.2f}"
             if "apply_cpu_by_part" in parallel:
-                parts = " / ".join(f"{seconds:.0f}" for seconds in parallel["apply_cpu_by_part"].values())
+                by_part = parallel["apply_cpu_by_part"]
+                parts = " / ".join(f"{by_part[part]:.1f}" for part in ("terraform", "emulator", "crossgate"))
             lines.append(f"| {r['services']} | {parallel['seconds']:.1f} | {r['sequential']['seconds']:.1f} | "
                          f"{r['parallel_vs_sequential']:.2f} | {r['critical_path_seconds']:.1f} | "
                          f"{r['parallel_vs_critical_path']:.2f} | {busy} | {bound} | {parts} | {shown} |")
