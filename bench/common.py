@@ -37,10 +37,14 @@ def cpu_seconds() -> tuple[float, float]:
     return (sum(fields[:8]) - idle) / ticks, sum(fields[:8]) / ticks
 
 
+def _usage_seconds(who: int) -> float:
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
+
+
 def children_cpu_seconds() -> float:
     """User + system CPU of every finished child process (and what they reaped: terraform's providers)."""
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
+    return _usage_seconds(resource.RUSAGE_CHILDREN)
 
 
 def process_cpu_seconds(pid: int | None) -> float:
@@ -56,8 +60,7 @@ def process_cpu_seconds(pid: int | None) -> float:
 
 def own_cpu_seconds() -> float:
     """User + system CPU of this Python process (all its threads): crossgate's own orchestration."""
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
+    return _usage_seconds(resource.RUSAGE_SELF)
 
 
 @contextmanager
