@@ -146,14 +146,15 @@ class Terraform:
             lock = self.working_dir / LOCK_FILE
             if not lock.exists() and (seed := next((f for f in lock_files if f.is_file()), None)):
                 shutil.copyfile(seed, lock)
+            command = ("init", "-input=false", "-no-color")
             try:
-                return self._run("init", "-input=false", "-no-color", ok_codes=(0,))
+                return self._run(*command, ok_codes=(0,))
             except TerraformError as exc:
                 if BACKEND_CHANGED not in exc.output:
                     raise
             # The backend moved (another emulator URL, another state bucket): start from the new one and never
             # copy state between backends. Only then, because -reconfigure costs every init ~0.6 s of CPU.
-            return self._run("init", "-input=false", "-no-color", "-reconfigure", ok_codes=(0,))
+            return self._run(*command, "-reconfigure", ok_codes=(0,))
 
     def validate(self) -> Result:
         return self.run("validate", "-no-color")
