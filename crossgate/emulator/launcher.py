@@ -1,8 +1,4 @@
-"""The embedded AWS emulator: a patched moto server on 127.0.0.1 holding several accounts.
-
-crossgate's default target. Each Terraform stack assumes a role in its own account through the
-emulator's STS (moto issues keys owned by the account in the role ARN), so one emulator holds
-the provider accounts and the central account at once. State lives in the emulator's own S3.
+"""Starting and stopping the emulator: a patched moto server in a child process on 127.0.0.1.
 
 The server runs in a child process (``python -m crossgate.emulator --child``) so moto's global
 backends never leak into the caller; the child listens on 127.0.0.1 only and exits when its
@@ -11,7 +7,6 @@ parent goes away (stdin EOF, plus PR_SET_PDEATHSIG on Linux).
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import json
 import os
@@ -20,58 +15,21 @@ import signal
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from crossgate.emulator_state import STATE_FILE_NAME
-
-STATE_BUCKET = "crossgate-tfstate"
-"""S3 bucket (in the emulator, base account) holding every emulator env's Terraform state."""
-
-EMULATOR_REGION = "us-west-1"
-"""Region of the state bucket and the default for emulator envs; any region works for stacks."""
-
-BASE_ACCOUNT_ID = "123456789012"
-"""Account that owns the fake base credentials (moto's default); it holds only the state bucket."""
-
-FAKE_ACCESS_KEY_ID = "AKIACROSSGATEEMULATOR"
-FAKE_SECRET_ACCESS_KEY = "crossgate-emulator-secret"  # not a secret: moto accepts any key
-
-HOST = "127.0.0.1"
-
-# Endpoints of the aws provider pointed at the emulator: every service the modules use, plus
-# the ones a small extension is likely to touch. Keys are the provider's canonical names.
-PROVIDER_ENDPOINT_SERVICES: tuple[str, ...] = (
-    "acm",
-    "apigateway",
-    "apigatewayv2",
-    "autoscaling",
-    "cloudwatch",
-    "dynamodb",
-    "ec2",
-    "ecr",
-    "ecs",
-    "elbv2",
-    "events",
-    "iam",
-    "kms",
-    "lambda",
-    "logs",
-    "route53",
-    "s3",
-    "secretsmanager",
-    "servicediscovery",
-    "sns",
-    "sqs",
-    "ssm",
-    "sts",
+from crossgate.emulator.settings import (
+    EMULATOR_REGION,
+    HOST,
+    STATE_BUCKET,
+    assume_role_arn,
+    terraform_environment,
 )
+from crossgate.emulator.state import STATE_FILE_NAME
 
-_CHILD_ENV = {
+CHILD_ENV = {
     # IAM managed policies (AmazonECSTaskExecutionRolePolicy, ...) must exist for attachments.
     "MOTO_IAM_LOAD_MANAGED_POLICIES": "true",
 }
@@ -88,7 +46,7 @@ class Emulator:
     used and removed on :meth:`stop`. moto keeps everything in memory: by default stopping the
     emulator forgets every resource and the Terraform state with it. With ``persist`` (which needs
     ``state_dir``) the child saves its state to ``state_dir/state.pickle`` when it stops and an
-    emulator started on the same folder carries on from there (:mod:`crossgate.emulator_state`).
+    emulator started on the same folder carries on from there (:mod:`crossgate.emulator.state`).
     """
 
     def __init__(self, port: int = 0, state_dir: Path | None = None, persist: bool = False) -> None:
@@ -218,70 +176,6 @@ class Emulator:
         return ":\n" + "\n".join(tail) if tail else ""
 
 
-# -- settings for the callers ----------------------------------------------------------------
-def provider_settings(endpoint_url: str) -> dict[str, object]:
-    """Extra arguments for a ``provider "aws"`` block (Terraform JSON) targeting the emulator.
-
-    ``skip_requesting_account_id`` stays false so ARNs carry the assumed role's account.
-    Real targets must never receive these settings.
-    """
-    return {
-        "endpoints": [{service: endpoint_url for service in PROVIDER_ENDPOINT_SERVICES}],
-        "s3_use_path_style": True,
-        "skip_credentials_validation": True,
-        "skip_metadata_api_check": True,
-        "skip_region_validation": True,
-        "skip_requesting_account_id": False,
-    }
-
-
-def backend_settings(endpoint_url: str) -> dict[str, object]:
-    """Arguments for the S3 backend storing state in the emulator (the caller adds ``key``).
-
-    ``use_lockfile`` relies on S3 conditional writes (``If-None-Match: *``), which moto honours.
-    """
-    return {
-        "bucket": STATE_BUCKET,
-        "region": EMULATOR_REGION,
-        "use_lockfile": True,
-        "endpoints": {"s3": endpoint_url, "sts": endpoint_url},
-        "use_path_style": True,
-        "skip_credentials_validation": True,
-        "skip_metadata_api_check": True,
-        "skip_region_validation": True,
-        "skip_requesting_account_id": True,
-    }
-
-
-def terraform_environment(endpoint_url: str, base: Mapping[str, str] | None = None) -> dict[str, str]:
-    """Environment for terraform (and boto3) against the emulator: fake base credentials.
-
-    Without ``base`` this returns only the variables to set. With ``base`` (e.g. ``os.environ``)
-    it returns a complete environment in which every inherited ``AWS_*`` variable (profiles,
-    session tokens, real endpoints) is dropped first, so nothing real leaks into an emulator run.
-    """
-    overrides = {
-        "AWS_ACCESS_KEY_ID": FAKE_ACCESS_KEY_ID,
-        "AWS_SECRET_ACCESS_KEY": FAKE_SECRET_ACCESS_KEY,
-        "AWS_REGION": EMULATOR_REGION,
-        "AWS_DEFAULT_REGION": EMULATOR_REGION,
-        "AWS_EC2_METADATA_DISABLED": "true",
-        "AWS_CONFIG_FILE": os.devnull,
-        "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
-    }
-    if base is None:
-        return overrides
-    kept = {k: v for k, v in base.items() if not k.startswith("AWS_")}
-    return {**kept, **overrides}
-
-
-def assume_role_arn(account_id: str, role_name: str = "crossgate") -> str:
-    """Role to assume in an emulated account; moto's STS needs no such role to exist."""
-    if not (len(account_id) == 12 and account_id.isdigit()):
-        raise ValueError(f"account id must be 12 digits, got {account_id!r}")
-    return f"arn:aws:iam::{account_id}:role/{role_name}"
-
-
 def serve_foreground(port: int = 0, state_dir: Path | None = None) -> int:
     """Run the emulator until Ctrl-C (``crossgate emulator``); print the URL and how to use it.
 
@@ -323,10 +217,9 @@ def _print_usage(emulator: Emulator, url: str, state_dir: Path | None) -> None:
     sys.stdout.flush()
 
 
-# -- child process ---------------------------------------------------------------------------
 def _child_environment() -> dict[str, str]:
-    env = {**os.environ, **_CHILD_ENV}
-    package_root = str(Path(__file__).resolve().parent.parent)
+    env = {**os.environ, **CHILD_ENV}
+    package_root = str(Path(__file__).resolve().parent.parent.parent)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)
     return env
 
@@ -348,84 +241,3 @@ def _create_state_bucket(endpoint_url: str) -> None:
             CreateBucketConfiguration={"LocationConstraint": EMULATOR_REGION},  # type: ignore[typeddict-item]
         )
     s3.put_bucket_versioning(Bucket=STATE_BUCKET, VersioningConfiguration={"Status": "Enabled"})
-
-
-def _die_with_parent() -> None:
-    """Ask Linux to SIGTERM us when the parent dies (best effort; stdin EOF covers the rest)."""
-    if not sys.platform.startswith("linux"):
-        return
-    import ctypes
-
-    with contextlib.suppress(OSError, AttributeError):
-        libc = ctypes.CDLL(None, use_errno=True)
-        pr_set_pdeathsig = 1
-        libc.prctl(pr_set_pdeathsig, signal.SIGTERM)
-
-
-def _run_child(port: int, state_file: Path | None = None) -> int:
-    """Child entry point: patch moto, restore saved state, bind 127.0.0.1, hand the port over, serve, save."""
-    for key, value in _CHILD_ENV.items():
-        os.environ.setdefault(key, value)
-    _die_with_parent()
-
-    from moto.moto_server.werkzeug_app import (
-        DomainDispatcherApplication,
-        MotoRequestHandler,
-        create_backend_app,
-    )
-    from werkzeug.serving import make_server
-
-    from crossgate import emulator_state
-    from crossgate.emulator_patches import apply_all
-
-    patches = apply_all()
-    restored = emulator_state.restore(state_file) if state_file is not None and state_file.exists() else 0
-    app = DomainDispatcherApplication(create_backend_app)
-    server = make_server(HOST, port, app, threaded=True, request_handler=MotoRequestHandler)
-    os.environ["MOTO_PORT"] = str(server.server_port)  # moto builds some URLs from it
-
-    def shutdown(*_: object) -> None:
-        threading.Thread(target=server.shutdown, daemon=True).start()
-
-    def watch_stdin() -> None:
-        with contextlib.suppress(OSError):
-            while sys.stdin.buffer.read(4096):
-                pass
-        shutdown()
-
-    signal.signal(signal.SIGTERM, shutdown)
-    signal.signal(signal.SIGINT, shutdown)
-    threading.Thread(target=watch_stdin, daemon=True).start()
-
-    print(json.dumps({"port": server.server_port, "patches": list(patches), "restored": restored}), flush=True)
-    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # nobody reads stdout after the handshake
-    server.serve_forever()
-    if state_file is not None:
-        try:
-            size = emulator_state.save(state_file)
-        except Exception as error:  # a stale file must not come back as current
-            state_file.unlink(missing_ok=True)
-            print(f"crossgate emulator: could not save the state ({error!r}); removed {state_file}", file=sys.stderr)
-            return 1
-        print(f"crossgate emulator: saved the state to {state_file} ({size} bytes)", file=sys.stderr)
-    return 0
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m crossgate.emulator",
-        description="Run crossgate's local AWS emulator (patched moto) on 127.0.0.1 until Ctrl-C.",
-    )
-    parser.add_argument("--port", type=int, default=0, help="port to listen on (default: a free one)")
-    parser.add_argument("--state-dir", type=Path, default=None,
-                        help="keep emulator.log and the state here; a restart on the same folder carries on")
-    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--state-file", type=Path, default=None, help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
-    if args.child:
-        return _run_child(args.port, args.state_file)
-    return serve_foreground(args.port, args.state_dir)
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,0 +1,95 @@
+"""Small, documented corrections to moto 5.2.5 so the emulator answers the way AWS does.
+
+Each patch exists because the real aws provider (5.100.0), run against unpatched moto, either
+fails or shows a perpetual diff. Every patch is applied on the emulator side only, by the
+child process of :class:`crossgate.emulator.Emulator`, before the server starts; the Terraform
+modules never know they talk to an emulator.
+
+Differences patched (one :class:`Patch` each, in :data:`PATCHES`):
+
+* ECS CreateService drops ``availabilityZoneRebalancing``.
+* EC2 endpoint service permissions lack ``ServicePermissionId``/``PrincipalType``/``ServiceId``.
+* EC2 interface endpoint ENIs get random IPs outside their subnets; ``SubnetConfigurations``
+  and ``ServiceRegion`` are ignored.
+* EC2 DescribeVpcEndpointConnections is not implemented.
+* ELBv2 load balancer ARNs say ``loadbalancer/app/`` for every type (AWS: ``net/`` for NLBs,
+  ``gwy/`` for GWLBs).
+* ELBv2 CreateLoadBalancer/CreateTargetGroup are not idempotent (AWS returns the existing one
+  when name and settings match).
+* ELBv2 ``EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic`` is neither stored nor returned.
+* EC2 security group rules that reference a security group or a prefix list lose their
+  ``Description`` (AuthorizeSecurityGroupIngress/Egress, DescribeSecurityGroupRules,
+  ModifySecurityGroupRules).
+
+* Cloud Map RegisterInstance with an existing InstanceId adds a second instance of that id
+  (AWS updates the instance in place), so re-registering after a drift leaves duplicates.
+
+Claims checked and found false (no patch needed):
+
+* S3 conditional writes: moto 5.2.5 honours ``If-None-Match: *`` on PutObject (412
+  PreconditionFailed when the key exists), which is all the S3 backend's ``use_lockfile``
+  needs. ``tests/emulator/test_patches.py`` keeps that claim honest.
+* Descriptions of CIDR security group rules (IPv4 and IPv6): moto 5.2.5 already stores,
+  returns and modifies them; only rules with a group or prefix-list peer needed the patch.
+"""
+
+
+from __future__ import annotations
+
+from crossgate.emulator.patches import ec2, ecs, elbv2, servicediscovery
+from crossgate.emulator.patches.base import Patch
+
+PATCHES: tuple[Patch, ...] = (
+    Patch(
+        "ecs-availability-zone-rebalancing",
+        "CreateService keeps availabilityZoneRebalancing (AWS default ENABLED)",
+        ecs.patch_ecs_availability_zone_rebalancing,
+    ),
+    Patch(
+        "endpoint-service-permission-ids",
+        "endpoint service permissions carry ServicePermissionId/PrincipalType/ServiceId",
+        ec2.patch_endpoint_service_permissions,
+    ),
+    Patch(
+        "vpc-endpoint-addressing",
+        "interface endpoint ENIs get in-subnet or pinned IPs; ServiceRegion is stored",
+        ec2.patch_vpc_endpoint_addressing,
+    ),
+    Patch(
+        "describe-vpc-endpoint-connections",
+        "DescribeVpcEndpointConnections is implemented",
+        ec2.patch_describe_vpc_endpoint_connections,
+    ),
+    Patch(
+        "elbv2-load-balancer-arn-kind",
+        "load balancer ARNs say net/ for NLBs and gwy/ for GWLBs, not app/ for every type",
+        elbv2.patch_elbv2_load_balancer_arn_kind,
+    ),
+    Patch(
+        "elbv2-idempotent-create",
+        "CreateLoadBalancer/CreateTargetGroup with an existing name and the same settings return the existing one",
+        elbv2.patch_elbv2_idempotent_create,
+    ),
+    Patch(
+        "elbv2-enforce-privatelink-inbound-rules",
+        "NLBs keep EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic (default on with security groups)",
+        elbv2.patch_elbv2_enforce_privatelink_inbound_rules,
+    ),
+    Patch(
+        "security-group-rule-descriptions",
+        "rules referencing a security group or prefix list keep and return their description",
+        ec2.patch_security_group_rule_descriptions,
+    ),
+    Patch(
+        "cloud-map-register-upsert",
+        "RegisterInstance with an existing InstanceId updates that instance instead of adding a duplicate",
+        servicediscovery.patch_cloud_map_register_upsert,
+    ),
+)
+
+
+def apply_all() -> tuple[str, ...]:
+    """Apply every patch (idempotent) and return their names, for the launcher's log line."""
+    for patch in PATCHES:
+        patch.apply()
+    return tuple(p.name for p in PATCHES)
