@@ -21,9 +21,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="keep emulator.log and the state here; a restart on the same folder carries on")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--state-file", type=Path, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--work-dir", type=Path, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
-        return run_child(args.port, args.state_file)
+        return run_child(args.port, args.state_file, args.work_dir)
     return serve_foreground(args.port, args.state_dir)
 
 

@@ -7,6 +7,7 @@ import json
 import os
 import signal
 import sys
+import tempfile
 import threading
 from pathlib import Path
 
@@ -26,8 +27,11 @@ def _die_with_parent() -> None:
         libc.prctl(pr_set_pdeathsig, signal.SIGTERM)
 
 
-def run_child(port: int, state_file: Path | None = None) -> int:
-    """Child entry point: patch moto, restore saved state, bind 127.0.0.1, hand the port over, serve, save."""
+def run_child(port: int, state_file: Path | None = None, work_dir: Path | None = None) -> int:
+    """Child entry point: patch moto, restore saved state, bind 127.0.0.1, hand the port over, serve, save.
+
+    ``work_dir`` holds what the local workloads write (task folders, their logs).
+    """
     for key, value in CHILD_ENV.items():
         os.environ.setdefault(key, value)
     _die_with_parent()
@@ -40,11 +44,14 @@ def run_child(port: int, state_file: Path | None = None) -> int:
     from werkzeug.serving import make_server
 
     from crossgate.emulator import state as emulator_state
+    from crossgate.emulator.dataplane import DataPlane
     from crossgate.emulator.patches import apply_all
+    from crossgate.emulator.workloads import Workloads
 
     patches = apply_all()
     restored = emulator_state.restore(state_file) if state_file is not None and state_file.exists() else 0
-    app = DomainDispatcherApplication(create_backend_app)
+    workloads = Workloads(work_dir or Path(tempfile.mkdtemp(prefix="crossgate-workloads-")))
+    app = DataPlane(DomainDispatcherApplication(create_backend_app), workloads)
     server = make_server(HOST, port, app, threaded=True, request_handler=MotoRequestHandler)
     os.environ["MOTO_PORT"] = str(server.server_port)  # moto builds some URLs from it
 
@@ -63,7 +70,11 @@ def run_child(port: int, state_file: Path | None = None) -> int:
 
     print(json.dumps({"port": server.server_port, "patches": list(patches), "restored": restored}), flush=True)
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # nobody reads stdout after the handshake
-    server.serve_forever()
+    workloads.start()
+    try:
+        server.serve_forever()
+    finally:
+        workloads.stop()
     if state_file is not None:
         try:
             size = emulator_state.save(state_file)

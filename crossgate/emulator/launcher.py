@@ -70,7 +70,8 @@ class Emulator:
             return self.endpoint_url
         log_dir = self._log_dir()
         self._log_path = log_dir / "emulator.log"
-        command = [sys.executable, "-m", "crossgate.emulator", "--child", "--port", str(self.port)]
+        command = [sys.executable, "-m", "crossgate.emulator", "--child", "--port", str(self.port),
+                   "--work-dir", str(log_dir / "workloads")]
         if self.persist:
             command += ["--state-file", str(log_dir / STATE_FILE_NAME)]
         with self._log_path.open("ab") as log:
