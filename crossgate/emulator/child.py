@@ -44,14 +44,17 @@ def run_child(port: int, state_file: Path | None = None, work_dir: Path | None =
     from werkzeug.serving import make_server
 
     from crossgate.emulator import state as emulator_state
+    from crossgate.emulator.authorizers import Authorizers
     from crossgate.emulator.dataplane import DataPlane
     from crossgate.emulator.patches import apply_all
     from crossgate.emulator.workloads import Workloads
 
     patches = apply_all()
     restored = emulator_state.restore(state_file) if state_file is not None and state_file.exists() else 0
-    workloads = Workloads(work_dir or Path(tempfile.mkdtemp(prefix="crossgate-workloads-")))
-    app = DataPlane(DomainDispatcherApplication(create_backend_app), workloads)
+    work_dir = work_dir or Path(tempfile.mkdtemp(prefix="crossgate-emulator-work-"))
+    workloads = Workloads(work_dir / "workloads")
+    authorizers = Authorizers(work_dir / "authorizers")
+    app = DataPlane(DomainDispatcherApplication(create_backend_app), workloads, authorizers)
     server = make_server(HOST, port, app, threaded=True, request_handler=MotoRequestHandler)
     os.environ["MOTO_PORT"] = str(server.server_port)  # moto builds some URLs from it
 

@@ -71,7 +71,7 @@ class Emulator:
         log_dir = self._log_dir()
         self._log_path = log_dir / "emulator.log"
         command = [sys.executable, "-m", "crossgate.emulator", "--child", "--port", str(self.port),
-                   "--work-dir", str(log_dir / "workloads")]
+                   "--work-dir", str(log_dir / "work")]
         if self.persist:
             command += ["--state-file", str(log_dir / STATE_FILE_NAME)]
         with self._log_path.open("ab") as log:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
+
+from crossgate.emulator.control import ControlResponse
 
 
 @dataclass(frozen=True)
@@ -45,9 +48,19 @@ class AuthDecision:
     """What ``$context.authorizer.*`` exposes (JWT claims, Lambda context, IAM principal)."""
 
 
-def authorize(request: AuthRequest) -> AuthDecision:
-    """Decide one request. Routes with ``authorizationType`` NONE always pass."""
-    kind = (getattr(request.route, "authorization_type", None) or "NONE").upper()
-    if kind == "NONE":
-        return AuthDecision(allowed=True, diagnostic="route authorization NONE")
-    raise NotImplementedError(f"authorization type {kind} is not enforced yet")
+class Authorizers:
+    """Every authorizer check of the data plane, and the emulator's local OIDC issuer."""
+
+    def __init__(self, work_dir: Path) -> None:
+        self.work_dir = work_dir
+
+    def authorize(self, request: AuthRequest) -> AuthDecision:
+        """Decide one request. Routes with ``authorizationType`` NONE always pass."""
+        kind = (getattr(request.route, "authorization_type", None) or "NONE").upper()
+        if kind == "NONE":
+            return AuthDecision(allowed=True, diagnostic="route authorization NONE")
+        raise NotImplementedError(f"authorization type {kind} is not enforced yet")
+
+    def control(self, method: str, path: str, body: bytes) -> ControlResponse | None:
+        """Answer a call under ``/_crossgate/oidc/`` (discovery, JWKS, token minting); None if unknown."""
+        return None

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from crossgate.emulator.control import ControlResponse
+
 
 @dataclass(frozen=True)
 class LocalAddress:
@@ -43,3 +45,7 @@ class Workloads:
     def target_health(self, account_id: str, region: str, target_group_arn: str, ip: str, port: int) -> TargetHealth:
         """The target's current health in that target group."""
         raise NotImplementedError
+
+    def control(self, method: str, path: str, body: bytes) -> ControlResponse | None:
+        """Answer a call under ``/_crossgate/workloads/`` (image commands, target mappings, tasks)."""
+        return None
