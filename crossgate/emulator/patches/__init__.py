@@ -23,6 +23,9 @@ Differences patched (one :class:`Patch` each, in :data:`PATCHES`):
 
 * Cloud Map RegisterInstance with an existing InstanceId adds a second instance of that id
   (AWS updates the instance in place), so re-registering after a drift leaves duplicates.
+* ELBv2 DescribeTargetHealth says ``healthy`` for every registered target at once (AWS health-checks
+  it: initial, then healthy/unhealthy; draining after deregistration); answered from the emulator's
+  own health checks of the local workloads (:mod:`crossgate.emulator.workloads.health`).
 
 Claims checked and found false (no patch needed):
 
@@ -36,7 +39,7 @@ Claims checked and found false (no patch needed):
 
 from __future__ import annotations
 
-from crossgate.emulator.patches import ec2, ecs, elbv2, servicediscovery
+from crossgate.emulator.patches import ec2, ecs, elbv2, servicediscovery, target_health
 from crossgate.emulator.patches.base import Patch
 
 PATCHES: tuple[Patch, ...] = (
@@ -84,6 +87,11 @@ PATCHES: tuple[Patch, ...] = (
         "cloud-map-register-upsert",
         "RegisterInstance with an existing InstanceId updates that instance instead of adding a duplicate",
         servicediscovery.patch_cloud_map_register_upsert,
+    ),
+    Patch(
+        "elbv2-real-target-health",
+        "DescribeTargetHealth reports the emulator's health checks of the local workloads (moto: always healthy)",
+        target_health.patch_elbv2_target_health,
     ),
 )
 

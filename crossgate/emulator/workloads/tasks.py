@@ -1,0 +1,225 @@
+"""ECS task records in moto for the tasks the emulator's scheduler runs.
+
+AWS facts followed here (Amazon ECS developer guide, "Amazon ECS task networking options for
+Fargate"): every Fargate task gets its own elastic network interface with a primary private IPv4
+address from one of the service's subnets, carrying the service's security groups (the VPC's
+default group when none is given). The task lists that ENI as an ``ElasticNetworkInterface``
+attachment (``subnetId``, ``networkInterfaceId``, ``macAddress``, ``privateDnsName``,
+``privateIPv4Address``). Tasks a service starts are in group ``service:<name>`` and startedBy the
+deployment id (``ecs-svc/...``). The ENI is deleted when the task stops. Stopped tasks stay
+visible for at least an hour ("Amazon ECS task lifecycle").
+
+moto's own Task advances its lastStatus every time it is described (RUNNING -> DEACTIVATING ->
+...); the scheduler's tasks follow their process instead, so their state machine is emptied.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from moto.moto_api._internal import mock_random
+
+from crossgate.emulator.workloads import moto_state
+
+STOPPED_VISIBLE_SECONDS = 3600
+
+
+def _now() -> datetime.datetime:
+    return datetime.datetime.now(datetime.UTC)
+
+
+@dataclass(frozen=True)
+class TaskRecord:
+    """The moto task and the network identity the scheduler needs from it."""
+
+    task: Any
+    ip: str
+    subnet_id: str
+    eni_id: str
+    availability_zone: str
+
+
+def _security_groups(ec2: Any, subnet: Any, requested: list[str]) -> list[str]:
+    if requested:
+        return list(requested)
+    default = ec2.get_default_security_group(subnet.vpc_id)
+    return [default.id] if default is not None else []
+
+
+def _readdress(eni: Any, ip: str) -> None:
+    """Give the ENI moto created a primary private IPv4 from its subnet (moto picks a random 10.x)."""
+    from moto.ec2.utils import generate_dns_from_ip
+
+    eni.private_ip_address = ip
+    eni.private_ip_addresses = [{"Primary": True, "PrivateIpAddress": ip}]
+    if getattr(eni, "private_dns_name", None):
+        eni.private_dns_name = generate_dns_from_ip(ip)
+        eni.private_ip_addresses[0]["PrivateDnsName"] = eni.private_dns_name
+
+
+def _container(task_definition: Any, definition: dict[str, Any], task: Any, attachment_id: str, ip: str) -> Any:
+    from moto.ecs import models
+
+    container: Any = models.Container(task_definition)  # type: ignore[abstract]
+    container.name = definition.get("name")
+    container.image = definition.get("image")
+    container.cpu = definition.get("cpu", 0)
+    container.memory = definition.get("memory")
+    container.environment = definition.get("environment")
+    container.command = definition.get("command")
+    container.task_arn = task.task_arn
+    container.container_arn = (f"arn:aws:ecs:{task.region_name}:{task._account_id}:container/"
+                               f"{task.cluster_name}/{task.id}/{mock_random.uuid4()}")
+    container.network_interfaces = [{"attachmentId": attachment_id, "privateIpv4Address": ip}]
+    container.health_status = "UNKNOWN"
+    container.last_status = "PENDING"
+    return container
+
+
+def record_task(ref: moto_state.ServiceRef, task_definition: Any, subnet_id: str, started_by: str) -> TaskRecord:
+    """Create a PROVISIONING task of ``ref``'s service with its ENI in ``subnet_id`` (an in-subnet IP)."""
+    from moto.ecs.models import Task
+
+    service = ref.service
+    ec2 = moto_state.ec2_backend(ref.account_id, ref.region)
+    if ec2 is None:
+        raise LookupError(f"no EC2 state in {ref.account_id}/{ref.region}")
+    awsvpc = (service.network_configuration or {}).get("awsvpcConfiguration") or {}
+    with moto_state.moto_lock():
+        subnet = ec2.get_subnet(subnet_id)
+        groups = _security_groups(ec2, subnet, awsvpc.get("securityGroups") or [])
+        cluster = ref.backend.clusters[service.cluster_name]
+        task: Any = Task(
+            cluster=cluster,
+            task_definition=task_definition,
+            container_instance_arn=None,
+            resource_requirements=None,
+            backend=ref.backend,
+            group=f"service:{service.name}",
+            launch_type=service.launch_type or "FARGATE",
+            started_by=started_by,
+            networking_configuration={"awsvpcConfiguration": {
+                "subnets": [subnet_id], "securityGroups": groups,
+                "assignPublicIp": awsvpc.get("assignPublicIp", "DISABLED")}},
+            platform_version=service.platform_version or "1.4.0",
+        )
+        task._transitions = []  # lastStatus follows the process, not moto's describe counter
+        attachment = task.attachments[0]
+        details = {d["name"]: d for d in attachment["details"]}
+        eni = ec2.get_network_interface(details["networkInterfaceId"]["value"])
+        ip = subnet.get_available_subnet_ip(eni)
+        _readdress(eni, ip)
+        # AWS describes a task ENI by its attachment; requester-managed by ECS (unsure of the exact requester id).
+        eni.description = f"arn:aws:ecs:{ref.region}:{ref.account_id}:attachment/{attachment['id']}"
+        eni.requester_managed = True
+        details["privateIPv4Address"]["value"] = ip
+        details["privateDnsName"]["value"] = eni.private_dns_name
+        task.containers = [_container(task_definition, d, task, attachment["id"], ip)
+                           for d in task_definition.container_definitions]
+        task.last_status = "PROVISIONING"
+        task.availability_zone = subnet.availability_zone
+        task.connectivity = "CONNECTED"
+        task.cpu = task_definition.cpu
+        task.memory = task_definition.memory
+        task.created_at = _now()
+        task.version = 1
+        ref.backend.tasks.setdefault(cluster.name, {})[task.task_arn] = task
+    return TaskRecord(task, ip, subnet_id, eni.id, subnet.availability_zone)
+
+
+def mark_running(task: Any, healthy_containers: bool = True) -> None:
+    with moto_state.moto_lock():
+        now = _now()
+        task.last_status = "RUNNING"
+        task.pull_started_at = task.pull_stopped_at = now
+        task.started_at = task.connectivity_at = now
+        for container in task.containers:
+            container.last_status = "RUNNING"
+        task.health_status = "UNKNOWN"
+
+
+def mark_status(task: Any, last_status: str) -> None:
+    """DEACTIVATING (load balancer deregistration) / STOPPING (SIGTERM sent) / DEPROVISIONING."""
+    with moto_state.moto_lock():
+        task.last_status = last_status
+        task.desired_status = "STOPPED"
+        if getattr(task, "stopping_at", None) is None:
+            task.stopping_at = _now()
+
+
+def mark_stopped(task: Any, stop_code: str, reason: str, exit_codes: dict[str, int | None]) -> None:
+    with moto_state.moto_lock():
+        now = _now()
+        task.last_status = "STOPPED"
+        task.desired_status = "STOPPED"
+        task.stop_code = stop_code
+        task.stopped_reason = reason
+        task.stopped_at = task.execution_stopped_at = now
+        if getattr(task, "stopping_at", None) is None:
+            task.stopping_at = now
+        for container in task.containers:
+            container.last_status = "STOPPED"
+            code = exit_codes.get(str(container.name))
+            if code is not None:
+                container.exitCode = code
+        for attachment in task.attachments:
+            attachment["status"] = "DELETED"
+
+
+def release_eni(account_id: str, region: str, eni_id: str, ip: str) -> None:
+    """Delete the task's ENI and give its IP back to the subnet (a missing ENI is fine)."""
+    ec2 = moto_state.ec2_backend(account_id, region)
+    if ec2 is None:
+        return
+    with moto_state.moto_lock():
+        eni = ec2.enis.get(eni_id)
+        if eni is None:
+            return
+        if eni.subnet is not None:
+            eni.subnet.del_subnet_ip(ip)
+        ec2.enis.pop(eni_id, None)
+
+
+def task_ip(task: Any) -> tuple[str | None, str | None]:
+    """(private IPv4, ENI id) from a task's ElasticNetworkInterface attachment."""
+    for attachment in getattr(task, "attachments", None) or []:
+        if attachment.get("type") != "ElasticNetworkInterface":
+            continue
+        details = {d["name"]: d["value"] for d in attachment.get("details", [])}
+        return details.get("privateIPv4Address"), details.get("networkInterfaceId")
+    return None, None
+
+
+def running_service_tasks(ref: moto_state.ServiceRef) -> list[Any]:
+    """moto's tasks of this service that still want to run (group ``service:<name>``, desired RUNNING)."""
+    group = f"service:{ref.service.name}"
+    tasks = ref.backend.tasks.get(ref.service.cluster_name, {})
+    return [t for t in list(tasks.values()) if t.group == group and t.desired_status == "RUNNING"]
+
+
+def prune_stopped(backend: Any) -> None:
+    """Forget tasks the scheduler stopped more than an hour ago (AWS keeps them visible at least that long)."""
+    cutoff = _now() - datetime.timedelta(seconds=STOPPED_VISIBLE_SECONDS)
+    with moto_state.moto_lock():
+        for tasks in backend.tasks.values():
+            for arn, task in list(tasks.items()):
+                stopped_at = getattr(task, "stopped_at", None)
+                if task.last_status == "STOPPED" and isinstance(stopped_at, datetime.datetime) and stopped_at < cutoff:
+                    del tasks[arn]
+
+
+def update_service_counts(service: Any, running: int, pending: int) -> None:
+    """runningCount/pendingCount from the tasks that really run (moto copies desiredCount)."""
+    with moto_state.moto_lock():
+        service.running_count = running
+        service.pending_count = pending
+        for deployment in service.deployments or []:
+            if deployment.get("status") != "PRIMARY":
+                continue
+            deployment["runningCount"] = running
+            deployment["pendingCount"] = pending
+            if running >= service.desired_count and pending == 0:
+                deployment["rolloutState"] = "COMPLETED"
+                deployment["rolloutStateReason"] = f"ECS deployment {deployment['id']} completed."
