@@ -37,7 +37,7 @@ def stage_relative_path(request: AuthRequest) -> str:
     if request.stage != "$default":
         prefix = f"/{request.stage}"
         if path == prefix or path.startswith(prefix + "/"):
-            path = path[len(prefix):]
+            path = path[len(prefix) :]
     return unquote(path).lstrip("/")
 
 

@@ -114,8 +114,9 @@ class Authorizers:
             from crossgate.emulator.authorizers.responses import internal_error
 
             return internal_error(
-                kind.lower(), f"route {request.route_key or '?'} names authorizer {request.route.authorizer_id!r}, "
-                "which the API does not have"
+                kind.lower(),
+                f"route {request.route_key or '?'} names authorizer {request.route.authorizer_id!r}, "
+                "which the API does not have",
             )
         if kind == "JWT":
             from crossgate.emulator.authorizers.jwt import authorize_jwt

@@ -108,8 +108,13 @@ def _validate(token: str, issuer: str, audiences: Sequence[str], jwks: JwksCache
             token,
             key.key,
             algorithms=[str(algorithm)],
-            options={"verify_exp": False, "verify_nbf": False, "verify_iat": False, "verify_aud": False,
-                     "verify_iss": False},
+            options={
+                "verify_exp": False,
+                "verify_nbf": False,
+                "verify_iat": False,
+                "verify_aud": False,
+                "verify_iss": False,
+            },
         )
     except InvalidSignatureError as error:
         raise _Rejected(BAD_SIGNATURE, f"token signature does not verify with key {kid}") from error

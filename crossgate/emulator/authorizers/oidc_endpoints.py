@@ -65,6 +65,7 @@ def _json(status: int, payload: Any) -> ControlResponse:
 
 def _not_allowed(allowed: str) -> ControlResponse:
     return ControlResponse(
-        405, json.dumps({"message": "Method Not Allowed"}).encode(),
+        405,
+        json.dumps({"message": "Method Not Allowed"}).encode(),
         {"content-type": "application/json", "allow": allowed},
     )
