@@ -267,8 +267,12 @@ class Scheduler:
         if old:
             to_start = min(to_start, maximum - len(current) - len(old))
         if to_start > 0 and now >= self._backoff.get(ref.key, (0, 0.0))[1]:
-            for _ in range(to_start):
-                self._start_task(ref, definition, subnets, now)
+            try:
+                for _ in range(to_start):
+                    self._start_task(ref, definition, subnets, now)
+            except Exception:  # e.g. a subnet deleted under the service: retry later, not every tick
+                traceback.print_exc(file=sys.stderr)
+                self._backoff[ref.key] = (0, now + BACKOFF_CAP_SECONDS)
         if len(current) > desired:  # scale in: the newest go first (unsure which tasks ECS picks besides AZ balance)
             for run in sorted(current, key=lambda r: r.started, reverse=True)[: len(current) - desired]:
                 self._begin_stop(run, "ServiceSchedulerInitiated", "Scaling activity initiated by (deployment)", now)

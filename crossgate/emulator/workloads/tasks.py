@@ -15,6 +15,7 @@ moto's own Task advances its lastStatus every time it is described (RUNNING -> D
 
 from __future__ import annotations
 
+import copy
 import datetime
 from dataclasses import dataclass
 from typing import Any
@@ -59,6 +60,25 @@ def _readdress(eni: Any, ip: str) -> None:
         eni.private_ip_addresses[0]["PrivateDnsName"] = eni.private_dns_name
 
 
+def _allocate_ip(subnet: Any, eni: Any) -> str:
+    """A fresh address of the subnet first, the pool of freed ones once the subnet is used up.
+
+    (AWS gives a replacement task a new ENI; handing it the address its predecessor just freed
+    would hide stale-target bugs, so freed addresses are reused last. Unsure how AWS picks.)
+    """
+    reserved = getattr(subnet, "aws_reserved_ips", set())
+    for candidate in subnet._subnet_ip_generator:  # a new iterator from the subnet's first host each time
+        if candidate == subnet.cidr.broadcast_address:
+            break
+        ip = str(candidate)
+        if candidate not in reserved and ip not in subnet._subnet_ips and ip not in subnet._unused_ips:
+            subnet._subnet_ips[ip] = eni
+            subnet._unused_ips.discard(ip)
+            return ip
+    ip = subnet.get_available_subnet_ip(eni)
+    return str(ip)
+
+
 def _container(task_definition: Any, definition: dict[str, Any], task: Any, attachment_id: str, ip: str) -> Any:
     from moto.ecs import models
 
@@ -79,7 +99,12 @@ def _container(task_definition: Any, definition: dict[str, Any], task: Any, atta
 
 
 def record_task(ref: moto_state.ServiceRef, task_definition: Any, subnet_id: str, started_by: str) -> TaskRecord:
-    """Create a PROVISIONING task of ``ref``'s service with its ENI in ``subnet_id`` (an in-subnet IP)."""
+    """Create a PROVISIONING task of ``ref``'s service with its ENI in ``subnet_id`` (an in-subnet IP).
+
+    moto's Task would make its own ENI (a random 10.x address, and a crash when the VPC has no DNS
+    hostnames), so the task is built from a non-awsvpc copy of the definition and gets the ENI here.
+    """
+    from moto.ec2.utils import generate_dns_from_ip
     from moto.ecs.models import Task
 
     service = ref.service
@@ -87,36 +112,49 @@ def record_task(ref: moto_state.ServiceRef, task_definition: Any, subnet_id: str
     if ec2 is None:
         raise LookupError(f"no EC2 state in {ref.account_id}/{ref.region}")
     awsvpc = (service.network_configuration or {}).get("awsvpcConfiguration") or {}
+    without_eni = copy.copy(task_definition)
+    without_eni.network_mode = "bridge"
     with moto_state.moto_lock():
         subnet = ec2.get_subnet(subnet_id)
         groups = _security_groups(ec2, subnet, awsvpc.get("securityGroups") or [])
         cluster = ref.backend.clusters[service.cluster_name]
         task: Any = Task(
             cluster=cluster,
-            task_definition=task_definition,
+            task_definition=without_eni,
             container_instance_arn=None,
             resource_requirements=None,
             backend=ref.backend,
             group=f"service:{service.name}",
             launch_type=service.launch_type or "FARGATE",
             started_by=started_by,
-            networking_configuration={"awsvpcConfiguration": {
-                "subnets": [subnet_id], "securityGroups": groups,
-                "assignPublicIp": awsvpc.get("assignPublicIp", "DISABLED")}},
             platform_version=service.platform_version or "1.4.0",
         )
         task._transitions = []  # lastStatus follows the process, not moto's describe counter
-        attachment = task.attachments[0]
-        details = {d["name"]: d for d in attachment["details"]}
-        eni = ec2.get_network_interface(details["networkInterfaceId"]["value"])
-        ip = subnet.get_available_subnet_ip(eni)
-        _readdress(eni, ip)
+        attachment_id = str(mock_random.uuid4())
         # AWS describes a task ENI by its attachment; requester-managed by ECS (unsure of the exact requester id).
-        eni.description = f"arn:aws:ecs:{ref.region}:{ref.account_id}:attachment/{attachment['id']}"
+        eni = ec2.create_network_interface(subnet=subnet, private_ip_address=[], group_ids=groups,
+                                           description=f"arn:aws:ecs:{ref.region}:{ref.account_id}:attachment/"
+                                                       f"{attachment_id}")
+        ip = _allocate_ip(subnet, eni)
+        _readdress(eni, ip)
+        eni.private_dns_name = generate_dns_from_ip(ip)
         eni.requester_managed = True
-        details["privateIPv4Address"]["value"] = ip
-        details["privateDnsName"]["value"] = eni.private_dns_name
-        task.containers = [_container(task_definition, d, task, attachment["id"], ip)
+        eni.status = "in-use"
+        task.network_configuration = {"awsvpcConfiguration": {
+            "subnets": [subnet_id], "securityGroups": groups, "assignPublicIp": awsvpc.get("assignPublicIp", "DISABLED")}}
+        task.attachments = [{
+            "id": attachment_id,
+            "type": "ElasticNetworkInterface",
+            "status": "ATTACHED",
+            "details": [
+                {"name": "subnetId", "value": subnet_id},
+                {"name": "networkInterfaceId", "value": eni.id},
+                {"name": "macAddress", "value": eni.mac_address},
+                {"name": "privateDnsName", "value": eni.private_dns_name},
+                {"name": "privateIPv4Address", "value": ip},
+            ],
+        }]
+        task.containers = [_container(task_definition, d, task, attachment_id, ip)
                            for d in task_definition.container_definitions]
         task.last_status = "PROVISIONING"
         task.availability_zone = subnet.availability_zone
