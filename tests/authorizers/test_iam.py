@@ -16,7 +16,7 @@ from botocore.auth import SigV4Auth, SigV4QueryAuth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
-from crossgate.emulator.authorizers import AuthRequest, Authorizers
+from crossgate.emulator.authorizers import Authorizers, AuthRequest
 from crossgate.emulator.authorizers.iam_auth import INVALID_TOKEN, SIGNATURE_MISMATCH
 
 from .conftest import ACCOUNT, REGION, Gateway, client
@@ -239,7 +239,7 @@ def test_iam_authorization(case: Case, gateway: Gateway, authorizers: Authorizer
 
 
 class _QuietHandler(WSGIRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the stdlib's signature
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
 

@@ -19,10 +19,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from jwt.algorithms import RSAAlgorithm
 
 LOCAL_ISSUER_URL = "https://oidc.crossgate.localhost"
 """``iss`` of every token the emulator mints; configure JWT authorizers with exactly this issuer."""
@@ -98,12 +96,15 @@ class LocalIssuer:
         if not_before is not None:
             claims["nbf"] = not_before
         claims.update(extra_claims or {})
+        import jwt  # PyJWT, imported here so that importing LOCAL_ISSUER_URL needs nothing beyond the stdlib
+
         return jwt.encode(claims, self.private_key, algorithm=SIGNING_ALGORITHM, headers={"kid": self.kid})
 
     @staticmethod
     def _public_jwk(key: rsa.RSAPrivateKey) -> Mapping[str, Any]:
-        jwk = RSAAlgorithm.to_jwk(key.public_key(), as_dict=True)
-        return {"kty": jwk["kty"], "n": jwk["n"], "e": jwk["e"]}
+        """RFC 7518 section 6.3.1: modulus and exponent as unsigned big-endian base64url (no padding)."""
+        numbers = key.public_key().public_numbers()
+        return {"kty": "RSA", "n": _b64url_uint(numbers.n), "e": _b64url_uint(numbers.e)}
 
 
 def _load_or_create(path: Path) -> rsa.RSAPrivateKey:
@@ -122,6 +123,11 @@ def _load_or_create(path: Path) -> rsa.RSAPrivateKey:
         handle.write(pem)
     os.replace(tmp, path)
     return key
+
+
+def _b64url_uint(value: int) -> str:
+    raw = value.to_bytes((value.bit_length() + 7) // 8, "big")
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
 
 
 def _thumbprint(jwk: Mapping[str, Any]) -> str:
