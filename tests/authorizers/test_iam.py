@@ -308,3 +308,13 @@ def test_curl_aws_sigv4(http_gateway: tuple[str, Any], gateway: Gateway) -> None
     assert curl(creds.secret_key) == (200, {"allowed": True})
     status, body = curl("not-the-secret")
     assert status == 403 and body["message"].startswith(SIGNATURE_MISMATCH)
+
+
+def test_named_stage_is_in_the_arn_and_out_of_the_path(gateway: Gateway) -> None:
+    from crossgate.emulator.authorizers.arn import route_arn
+
+    route = gateway.route("GET /pets/{id}", AuthorizationType="AWS_IAM")
+    request = gateway.request(route, "/prod/pets/a%20b", stage="prod")
+    assert route_arn(request) == f"arn:aws:execute-api:{REGION}:{ACCOUNT}:{gateway.api_id}/prod/GET/pets/a b"
+    default = gateway.request(route, "/pets/1")
+    assert route_arn(default).endswith(f"{gateway.api_id}/$default/GET/pets/1")
