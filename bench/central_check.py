@@ -19,9 +19,9 @@ from bench.common import fresh_dir, load, write_json
 from bench.plan import PARALLELISM, placeholder_nlbs, raw_environment, raw_plan_stack
 from crossgate import emulator
 from crossgate.config import load_environment
-from crossgate.orchestrate import Orchestrator
+from crossgate.runner.orchestrate import Orchestrator
+from crossgate.runner.terraform import Terraform
 from crossgate.synth import synthesize
-from crossgate.terraform import Terraform
 
 
 def measure_check(sizes: list[int], work: Path, url: str) -> list[dict[str, Any]]:

@@ -25,10 +25,10 @@ from bench.common import (
     tool_environment,
 )
 from crossgate import emulator
-from crossgate.aws_sessions import AccountSessions
 from crossgate.config import Credentials, load_environment
-from crossgate.orchestrate import Orchestrator
+from crossgate.ops.aws_sessions import AccountSessions
 from crossgate.paths import REPO_ROOT
+from crossgate.runner.orchestrate import Orchestrator
 from crossgate.synth import synthesize
 
 CDKTF_TIMEOUT_SECONDS = 1500

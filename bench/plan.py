@@ -23,9 +23,9 @@ from bench import envgen
 from bench.common import children_cpu_seconds, fresh_dir, load, median, tool_environment
 from crossgate import emulator
 from crossgate.config import load_environment
-from crossgate.orchestrate import Orchestrator
+from crossgate.runner.orchestrate import Orchestrator
+from crossgate.runner.terraform import plugin_cache_turn
 from crossgate.synth import Manifest, Stack, synthesize
-from crossgate.terraform import plugin_cache_turn
 
 PARALLELISM = 4
 
@@ -48,7 +48,7 @@ def raw_environment(url: str) -> dict[str, str]:
 # terraform's plugin cache is not safe for concurrent `terraform init` ("after installing
 # registry.terraform.io/hashicorp/aws it is still not detected in .../plugin-cache; this is a bug in
 # Terraform"), so a script running raw terraform in parallel must take turns for init, as crossgate's
-# runner does (crossgate.terraform.plugin_cache_turn). Plans still run in parallel on both sides.
+# runner does (crossgate.runner.terraform.plugin_cache_turn). Plans still run in parallel on both sides.
 
 
 def _raw(command: list[str], stack: Stack, env: dict[str, str]) -> None:

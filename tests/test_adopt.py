@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from crossgate import adopt
-from crossgate.tags import STACK_TAG
+from crossgate.runner import adopt, output_text
+from crossgate.synth.tags import STACK_TAG
 
 # terraform's -no-color text for three of the failures a SIGKILLed deploy's re-run hit on the emulator.
 FAILURE = """
@@ -61,15 +61,15 @@ PLAN = {
 
 
 def test_only_already_exists_failures_are_picked_with_their_addresses() -> None:
-    assert adopt.failed_addresses(FAILURE) == [
+    assert output_text.failed_addresses(FAILURE) == [
         "module.service.module.network[0].aws_cloudwatch_log_group.this[0]",
         "module.service.aws_lb.this[0]",
     ]
-    assert adopt.failed_addresses("Error: creating VPC: UnauthorizedOperation\n\n  with aws_vpc.this,\n") == []
+    assert output_text.failed_addresses("Error: creating VPC: UnauthorizedOperation\n\n  with aws_vpc.this,\n") == []
 
 
 def test_import_ids_come_from_planned_names_or_from_lookups() -> None:
-    document = adopt.import_document(adopt.failed_addresses(FAILURE), PLAN)
+    document = adopt.import_document(output_text.failed_addresses(FAILURE), PLAN)
     assert document["import"] == [
         {"to": "module.service.module.network[0].aws_cloudwatch_log_group.this[0]", "id": "/vpc/x-employee/flow-logs"},
         {"to": "module.service.aws_lb.this[0]", "id": "${data.aws_lb.crossgate_adopt_1.arn}"},

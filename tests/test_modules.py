@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from crossgate.paths import HCL_MODULES, REPO_ROOT
-from crossgate.terraform import Terraform
+from crossgate.runner.terraform import Terraform
 
 pytestmark = pytest.mark.terraform
 

@@ -19,8 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from crossgate import emulator, recovery
-from crossgate.orchestrate import Orchestrator, StackOutcome
+from crossgate import emulator
+from crossgate.runner import output_text, recovery
+from crossgate.runner.orchestrate import Orchestrator, StackOutcome
 from crossgate.synth import Manifest, Stack
 
 LOCK_TEXT = """Error: Error acquiring the state lock
@@ -44,9 +45,9 @@ def lock_text(who: str, created: float) -> str:
 
 # -- rules ------------------------------------------------------------------------------------------
 def test_lock_info_is_read_from_terraforms_block() -> None:
-    lock = recovery.parse_lock_info(lock_text("ci@runner", 1_700_000_000))
+    lock = output_text.parse_lock_info(lock_text("ci@runner", 1_700_000_000))
     assert lock == recovery.LockInfo("c63cd972-bbce-e3d6-3b7b-cbe1372b521d", "ci@runner", 1_700_000_000.123456789)
-    assert recovery.parse_lock_info("Error: something else") is None
+    assert output_text.parse_lock_info("Error: something else") is None
 
 
 def test_a_lock_is_released_only_when_it_is_provably_the_interrupted_runs(tmp_path: Path) -> None:
@@ -96,7 +97,7 @@ module.service.aws_vpc.this[0]: Creation complete after 1s [id=vpc-0abc]
 module.service.aws_iam_role.this["x"]: Creation complete after 0s [id=x-role]
 module.service.aws_lb.this[0]: Still creating... [10s elapsed]
 """
-    created = recovery.created_before_failure(stdout)
+    created = output_text.created_before_failure(stdout)
     assert created == {"module.service.aws_vpc.this[0]": "vpc-0abc", 'module.service.aws_iam_role.this["x"]': "x-role"}
 
     recovery.record_interruption(tmp_path, "apply", created)

@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 
 from crossgate.config import load_environment
-from crossgate.diagram import mermaid
+from crossgate.ops.diagram import mermaid
+from crossgate.ops.review import MASK, build_review, render_json, render_markdown
 from crossgate.paths import ENVS
-from crossgate.review import MASK, build_review, render_json, render_markdown
-from crossgate.terraform import Terraform
+from crossgate.runner.terraform import Terraform
 
 FIXTURES = Path(__file__).parent / "fixtures" / "plans"
 

@@ -13,7 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import httpx
 import pytest
 
-from crossgate.smoke import STEP_NAMES, SmokeReport, render_table, run_smoke
+from crossgate.ops.smoke import STEP_NAMES, SmokeReport, render_table, run_smoke
 from service.localrun import free_port, serve_local
 
 

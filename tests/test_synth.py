@@ -12,8 +12,8 @@ import yaml
 
 from crossgate.config import load_environment
 from crossgate.paths import ENVS, MODULES
+from crossgate.runner.terraform import Terraform
 from crossgate.synth import Manifest, synthesize
-from crossgate.terraform import Terraform
 from tests.test_config import VALID
 
 ENV_NAMES = sorted(p.stem for p in ENVS.glob("*.yaml"))

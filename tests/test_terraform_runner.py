@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from crossgate.orchestrate import Orchestrator
 from crossgate.paths import TERRAFORM_CLI_CONFIG
+from crossgate.runner.orchestrate import Orchestrator
+from crossgate.runner.terraform import LOCK_FILE, PlanResult, Result, Terraform, TerraformError, plugin_cache_turn
 from crossgate.synth import Manifest, Stack
-from crossgate.terraform import LOCK_FILE, PlanResult, Result, Terraform, TerraformError, plugin_cache_turn
 
 pytestmark = pytest.mark.terraform
 
@@ -211,7 +211,7 @@ def test_other_failures_are_not_retried(tmp_path: Path) -> None:
 
 
 def test_stale_lock_hint_names_the_lock_id_from_lock_info() -> None:
-    from crossgate.orchestrate import _hint
+    from crossgate.runner.orchestrate import _hint
 
     text = """Error: Error acquiring the state lock
 
@@ -228,7 +228,7 @@ Lock Info:
 def test_init_turns_are_shared_with_other_processes() -> None:
     """terraform's plugin cache breaks under concurrent inits from any process, so the turn is machine-wide."""
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys, time\nfrom crossgate.terraform import plugin_cache_turn\n"
+        [sys.executable, "-c", "import sys, time\nfrom crossgate.runner.terraform import plugin_cache_turn\n"
          "with plugin_cache_turn():\n    print('holding', flush=True)\n    time.sleep(2)\n"],
         stdout=subprocess.PIPE, text=True)
     try:

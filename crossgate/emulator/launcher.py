@@ -28,6 +28,7 @@ from crossgate.emulator.settings import (
     terraform_environment,
 )
 from crossgate.emulator.state import STATE_FILE_NAME
+from crossgate.errors import CrossgateError
 
 CHILD_ENV = {
     # IAM managed policies (AmazonECSTaskExecutionRolePolicy, ...) must exist for attachments.
@@ -35,7 +36,7 @@ CHILD_ENV = {
 }
 
 
-class EmulatorError(RuntimeError):
+class EmulatorError(CrossgateError):
     """The emulator could not start (the message carries the tail of its log)."""
 
 

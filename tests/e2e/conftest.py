@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 from crossgate import emulator
-from crossgate.aws_sessions import AccountSessions
 from crossgate.config import Environment, load_environment
-from crossgate.orchestrate import Orchestrator, StackOutcome
+from crossgate.ops.aws_sessions import AccountSessions
+from crossgate.runner.orchestrate import Orchestrator, StackOutcome
 from crossgate.synth import Manifest, synthesize
 
 

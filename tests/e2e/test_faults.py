@@ -20,10 +20,10 @@ import pytest
 import yaml
 
 from crossgate import emulator
-from crossgate.aws_sessions import AccountSessions
 from crossgate.config import load_environment
+from crossgate.ops.aws_sessions import AccountSessions
 from crossgate.paths import ENVS, REPO_ROOT
-from crossgate.tags import ENV_TAG
+from crossgate.synth.tags import ENV_TAG
 
 pytestmark = [pytest.mark.e2e, pytest.mark.terraform]
 

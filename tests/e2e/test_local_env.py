@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from crossgate import emulator
-from crossgate.doctor import run_doctor
+from crossgate.ops.doctor import run_doctor
 from crossgate.paths import ENVS
-from crossgate.terraform import Terraform, TerraformError
+from crossgate.runner.terraform import Terraform, TerraformError
 from tests.e2e.conftest import Deployment, deploy
 
 pytestmark = [pytest.mark.e2e, pytest.mark.terraform]

@@ -8,10 +8,10 @@ from collections.abc import Iterator
 import pytest
 import yaml
 
-from crossgate.aws_sessions import AccountSessions
 from crossgate.config import Credentials
+from crossgate.ops.aws_sessions import AccountSessions
 from crossgate.paths import ENVS
-from crossgate.terraform import Terraform
+from crossgate.runner.terraform import Terraform
 from tests.e2e.conftest import Deployment, deploy
 
 pytestmark = [pytest.mark.e2e, pytest.mark.terraform]

@@ -26,7 +26,7 @@ from crossgate.emulator import (
     provider_settings,
     terraform_environment,
 )
-from crossgate.terraform import plugin_cache_turn
+from crossgate.runner.terraform import plugin_cache_turn
 
 FIXTURE = Path(__file__).parent / "fixtures" / "patched_differences"
 STATE_KEY = "tests/patched_differences.tfstate"

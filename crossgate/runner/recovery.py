@@ -6,7 +6,7 @@ leaves its state lock behind, and in the second case writes what it could not up
 runs terraform itself, so it knows when that happened and can finish the job safely:
 
 * it records the interruption beside the stack (``.crossgate-interrupted.json``: when, who, and the
-  resources terraform reported created, which its state may lack: see crossgate.adopt);
+  resources terraform reported created, which its state may lack: see crossgate.runner.adopt);
 * on the next run, a lock is released automatically only when it is provably that run's lock:
   taken by the same user@host before the interruption was recorded, with no terraform process
   working in the stack folder any more. Any other lock is left alone, with the unlock command;
@@ -19,26 +19,18 @@ from __future__ import annotations
 import getpass
 import json
 import os
-import re
 import socket
 import time
-from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
+
+from crossgate.runner import output_text
+from crossgate.runner.output_text import LockInfo
 
 MARKER_FILE = ".crossgate-interrupted.json"
 ERRORED_STATE = "errored.tfstate"
-LOCK_RELEASE_FAILED = "Error releasing the state lock"
-LOCK_HELD = "Error acquiring the state lock"
 
 
-@dataclass(frozen=True)
-class LockInfo:
-    """The lock terraform reports in "Error acquiring the state lock"."""
 
-    lock_id: str
-    who: str | None = None
-    created: float | None = None  # epoch seconds
 
 
 def holder() -> str:
@@ -48,12 +40,7 @@ def holder() -> str:
 
 def was_interrupted(returncode: int, output: str) -> bool:
     """A state-writing terraform command that may have left its lock: killed by a signal, or unable to unlock."""
-    return returncode < 0 or LOCK_RELEASE_FAILED in output
-
-
-def created_before_failure(stdout: str) -> dict[str, str]:
-    """Address -> id of every resource terraform reported created ("Creation complete ... [id=...]")."""
-    return dict(re.findall(r"^(\S+): Creation complete after \S+ \[id=([^\]\n]+)\]\s*$", stdout, flags=re.MULTILINE))
+    return returncode < 0 or output_text.lock_release_failed(output)
 
 
 def record_interruption(stack_dir: Path, command: str, created: dict[str, str] | None = None) -> None:
@@ -79,30 +66,9 @@ def clear_interruption(stack_dir: Path) -> None:
     (stack_dir / MARKER_FILE).unlink(missing_ok=True)
 
 
-def parse_lock_info(output: str) -> LockInfo | None:
-    """ID, Who and Created from terraform's "Lock Info:" block, or None when it is not there."""
-    block = output.split("Lock Info:", 1)
-    if len(block) < 2:
-        return None
-    fields = dict(re.findall(r"^\s*(ID|Who|Created):[ \t]*(\S.*?)?\s*$", block[1], flags=re.MULTILINE))
-    if not fields.get("ID"):
-        return None
-    created = _parse_created(fields["Created"]) if fields.get("Created") else None
-    return LockInfo(lock_id=fields["ID"], who=fields.get("Who") or None, created=created)
-
-
-def _parse_created(text: str) -> float | None:
-    """terraform writes e.g. ``2026-11-24 20:14:18.123456789 +0000 UTC`` (Go's time.String)."""
-    found = re.match(r"(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)(?:\.(\d+))? ([+-]\d{4})", text)
-    if not found:
-        return None
-    stamp = datetime.strptime(f"{found.group(1)} {found.group(3)}", "%Y-%m-%d %H:%M:%S %z").timestamp()
-    return stamp + float(f"0.{found.group(2)}") if found.group(2) else stamp
-
-
 def releasable_lock(stack_dir: Path, output: str) -> LockInfo | None:
     """The lock named in `output` when it is provably left by the run recorded as interrupted; else None."""
-    lock = parse_lock_info(output) if LOCK_HELD in output else None
+    lock = output_text.parse_lock_info(output) if output_text.lock_held(output) else None
     marker_path = stack_dir / MARKER_FILE
     if lock is None or not marker_path.exists():
         return None

@@ -20,7 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from crossgate.errors import CrossgateError
 from crossgate.paths import TERRAFORM_CLI_CONFIG, WORK_DIR
+from crossgate.runner import output_text
 
 DEFAULT_TIMEOUT_SECONDS = 1800
 
@@ -48,11 +50,11 @@ def plugin_cache_turn() -> Iterator[None]:
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 PLAN_FILE = "crossgate.tfplan"
+PLAN_DIR = ".crossgate-plans"  # mode 0700, inside the stack folder
 LOCK_FILE = ".terraform.lock.hcl"
-BACKEND_CHANGED = "Backend configuration changed"  # terraform init's error when the saved backend differs
 
 
-class TerraformError(Exception):
+class TerraformError(CrossgateError):
     """terraform failed; the message is terraform's own error text."""
 
     def __init__(self, command: str, returncode: int, output: str, stdout: str = "") -> None:
@@ -150,7 +152,7 @@ class Terraform:
             try:
                 return self._run(*command, ok_codes=(0,))
             except TerraformError as exc:
-                if BACKEND_CHANGED not in exc.output:
+                if not output_text.backend_changed(exc.output):
                     raise
             # The backend moved (another emulator URL, another state bucket): start from the new one and never
             # copy state between backends. Only then, because -reconfigure costs every init ~0.6 s of CPU.
@@ -161,27 +163,30 @@ class Terraform:
 
     def plan(self, *, destroy: bool = False) -> PlanResult:
         """Plan into a private plan file; -detailed-exitcode tells changes (2) from none (0)."""
-        plan_file = self.working_dir / PLAN_FILE
-        args = ["plan", "-input=false", "-no-color", "-detailed-exitcode", f"-out={PLAN_FILE}",
+        # A plan file can hold secrets: it goes into a folder only its owner can enter (no process-wide
+        # umask change, which would leak into every thread running beside this one).
+        private = self.working_dir / PLAN_DIR
+        private.mkdir(mode=0o700, exist_ok=True)
+        private.chmod(0o700)
+        plan_file = private / PLAN_FILE
+        args = ["plan", "-input=false", "-no-color", "-detailed-exitcode", f"-out={PLAN_DIR}/{PLAN_FILE}",
                 f"-lock-timeout={self.lock_timeout}"]
         if destroy:
             args.append("-destroy")
-        previous = os.umask(0o077)  # a plan file can hold secrets: readable by its owner only
-        try:
-            result = self.run(*args, ok_codes=(0, 2))
-        finally:
-            os.umask(previous)
+        result = self.run(*args, ok_codes=(0, 2))
+        if plan_file.exists():
+            plan_file.chmod(0o600)
         return PlanResult(has_changes=result.returncode == 2, plan_file=plan_file, output=result.stdout)
 
     def apply(self, plan: PlanResult) -> Result:
         return self.run("apply", "-input=false", "-no-color", "-auto-approve", f"-lock-timeout={self.lock_timeout}",
-                        str(plan.plan_file.name))
+                        f"{PLAN_DIR}/{plan.plan_file.name}")
 
     def state_push(self, state_file: Path) -> Result:
         return self.run("state", "push", "-no-color", f"-lock-timeout={self.lock_timeout}", str(state_file))
 
     def show_json(self, plan: PlanResult) -> dict[str, Any]:
-        return json.loads(self.run("show", "-json", "-no-color", plan.plan_file.name).stdout)
+        return json.loads(self.run("show", "-json", "-no-color", f"{PLAN_DIR}/{plan.plan_file.name}").stdout)
 
     def output_json(self) -> dict[str, Any]:
         raw = json.loads(self.run("output", "-json", "-no-color").stdout or "{}")

@@ -14,8 +14,7 @@ from typing import Any
 from cdktf import App, LocalBackend, S3Backend, TerraformHclModule, TerraformOutput, TerraformStack
 from constructs import Construct
 
-from crossgate import emulator
-from crossgate.aws_provider import AwsProvider, AwsProviderConfig
+from crossgate import names
 from crossgate.config import (
     Authorization,
     CreateNetwork,
@@ -28,7 +27,9 @@ from crossgate.config import (
     Service,
 )
 from crossgate.paths import MODULES, state_dir
-from crossgate.tags import default_tags
+from crossgate.synth.aws_provider import AwsProvider, AwsProviderConfig
+from crossgate.synth.tags import default_tags
+from crossgate.target import Target
 
 CENTRAL_MODULE = "central"
 PROVIDER_MODULE = "service"
@@ -36,18 +37,10 @@ PROVIDER_MODULE = "service"
 
 @dataclass(frozen=True)
 class StackTarget:
-    """Where synthesized stacks point: the output folder and, for emulator envs, the emulator's URL."""
+    """Where synthesized stacks go (the output folder) and what they point at (AWS or the emulator)."""
 
     outdir: Path
-    emulator_url: str | None = None
-
-
-def central_stack_name(env: str) -> str:
-    return f"{env}-central"
-
-
-def provider_stack_name(env: str, service: str) -> str:
-    return f"{env}-provider-{service}"
+    target: Target
 
 
 class _CrossgateStack(TerraformStack):
@@ -57,8 +50,7 @@ class _CrossgateStack(TerraformStack):
                  creds: Credentials, tags: dict[str, str]) -> None:
         super().__init__(scope, name)
         self.stack_dir = target.outdir / "stacks" / name
-        is_emulator = env.config.target == "emulator"
-        extra = emulator.provider_settings(_emulator_url(target)) if is_emulator else {}
+        extra = target.target.provider_extras()
         AwsProvider(self, "aws", AwsProviderConfig(
             region=creds.region,
             allowed_account_ids=[creds.account_id],
@@ -71,10 +63,11 @@ class _CrossgateStack(TerraformStack):
 
     def _backend(self, name: str, env: Environment, target: StackTarget) -> None:
         s3 = env.config.state.s3
-        if env.config.target == "emulator":
-            settings = dict(emulator.backend_settings(_emulator_url(target)))
+        emulated = target.target.emulator_backend(env.name, name)
+        if emulated is not None:
+            settings = dict(emulated)
             settings.pop("use_lockfile", None)  # set below, as for real S3
-            S3Backend(self, key=f"{env.name}/{name}.tfstate", **settings)
+            S3Backend(self, **settings)  # type: ignore[arg-type]
         elif s3 is not None:
             S3Backend(self, bucket=s3.bucket, key=f"{s3.key_prefix.strip('/')}/{name}.tfstate", region=s3.region,
                       encrypt=True, profile=s3.profile,
@@ -97,21 +90,12 @@ class _CrossgateStack(TerraformStack):
         )
 
 
-# Synthesizing an emulator env with no emulator running (e.g. to read or validate it) needs some URL;
-# deploys always pass the running emulator's.
-PLACEHOLDER_EMULATOR_URL = "http://127.0.0.1:4566"
-
-
-def _emulator_url(target: StackTarget) -> str:
-    return target.emulator_url or PLACEHOLDER_EMULATOR_URL
-
-
 class ProviderStack(_CrossgateStack):
     """A provider account's side of one service: modules/provider (endpoint service over an NLB)."""
 
     def __init__(self, scope: Construct, env: Environment, service_name: str, target: StackTarget) -> None:
         service = env.config.services[service_name]
-        name = provider_stack_name(env.name, service_name)
+        name = names.provider_stack(env.name, service_name)
         super().__init__(scope, name, env, target, service, {"crossgate:service": service_name})
         self.service = self.module(PROVIDER_MODULE, "provider", provider_variables(env, service_name))
         self.endpoint_service_name = self.service.get_string("endpoint_service_name")
@@ -124,10 +108,10 @@ class CentralStack(_CrossgateStack):
 
     def __init__(self, scope: Construct, env: Environment, providers: dict[str, ProviderStack],
                  target: StackTarget) -> None:
-        super().__init__(scope, central_stack_name(env.name), env, target, env.config.central,
+        super().__init__(scope, names.central_stack(env.name), env, target, env.config.central,
                          {"crossgate:service": "central"})
-        names = {svc: stack.endpoint_service_name for svc, stack in providers.items()}
-        self.central = self.module(CENTRAL_MODULE, "central", central_variables(env, names))
+        service_names = {svc: stack.endpoint_service_name for svc, stack in providers.items()}
+        self.central = self.module(CENTRAL_MODULE, "central", central_variables(env, service_names))
         for output in ("api_endpoint", "api_id", "vpc_link_id", "namespace_id", "services"):
             TerraformOutput(self, output, value=self.central.get(output))
 
@@ -153,7 +137,7 @@ def provider_variables(env: Environment, service_name: str) -> dict[str, Any]:
     service = env.config.services[service_name]
     central = env.config.central
     variables: dict[str, Any] = {
-        "name": f"{env.name}-{service_name}",
+        "name": names.provider_resource_name(env.name, service_name),
         "port": service.port,
         "allowed_principals": env.config.principals_for(service),
         "acceptance_required": service.acceptance_required,
@@ -233,7 +217,7 @@ def central_variables(env: Environment, endpoint_service_names: dict[str, str]) 
     if api.log_kms_key_arn:
         api_variable["log_kms_key_arn"] = api.log_kms_key_arn
     return {
-        "name": f"{env.name}-{api.name}",
+        "name": names.central_resource_name(env.name, api.name),
         **network_variables(central.network),
         "services": {
             name: service_variable(service, central.region, endpoint_service_names[name])

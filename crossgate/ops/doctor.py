@@ -12,8 +12,8 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from crossgate.aws_sessions import AccountSessions
 from crossgate.config import Environment
+from crossgate.ops.aws_sessions import AccountSessions
 
 
 @dataclass(frozen=True)

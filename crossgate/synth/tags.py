@@ -1,6 +1,6 @@
 """The tags crossgate puts on every resource it creates (the aws provider's default_tags of each stack).
 
-They say where a resource came from: ``crossgate:stack`` is how adoption (crossgate.adopt) proves a
+They say where a resource came from: ``crossgate:stack`` is how adoption (crossgate.runner.adopt) proves a
 resource that "already exists" was made by this very stack before it takes it over.
 """
 

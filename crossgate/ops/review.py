@@ -188,7 +188,7 @@ def build_review(plans: dict[str, dict[str, Any]], diagram: str | None = None) -
 
 
 def render_markdown(review: Review, title: str) -> str:
-    jinja = Jinja(loader=PackageLoader("crossgate", "templates"), undefined=StrictUndefined,
+    jinja = Jinja(loader=PackageLoader("crossgate.ops", "templates"), undefined=StrictUndefined,
                   trim_blocks=True, lstrip_blocks=True, autoescape=False)
     return jinja.get_template("review.md.j2").render(review=review, title=title)
 

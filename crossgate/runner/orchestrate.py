@@ -12,21 +12,16 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
-from crossgate import adopt, recovery
+from crossgate.runner import adopt, output_text, recovery
+from crossgate.runner.terraform import LOCK_FILE, PlanResult, Terraform, TerraformError
 from crossgate.synth import Manifest, Stack
-from crossgate.tags import STACK_TAG
-from crossgate.terraform import LOCK_FILE, PlanResult, Terraform, TerraformError
+from crossgate.synth.tags import STACK_TAG
 
 Action = Literal["plan", "deploy", "destroy"]
 Status = Literal["unchanged", "changed", "applied", "destroyed", "failed", "skipped"]
 Reporter = Callable[[str, str], None]
 
 DEFAULT_PARALLELISM = 4
-# eni_lookup's postcondition text: AWS listed fewer endpoint ENIs than subnets right after create.
-EVENTUAL_CONSISTENCY_MARKER = "were expected (one per subnet)"
-
-
-UNREACHABLE_MARKERS = ("connection refused", "dial tcp", "no such host", "i/o timeout")
 
 
 def _hint(stack: Stack, exc: TerraformError) -> str:
@@ -37,18 +32,18 @@ def _hint(stack: Stack, exc: TerraformError) -> str:
                 "same command: crossgate releases the lock that run left and pushes any state it could not save. "
                 "Resources it was creating at that moment may exist without being in the state (see below if the "
                 "re-run reports them).")
-    if recovery.LOCK_HELD in text:
-        lock = recovery.parse_lock_info(text)
+    if output_text.lock_held(text):
+        lock = output_text.parse_lock_info(text)
         lock_id = lock.lock_id if lock else "<lock id above>"
         return (f"\nhint: the state of {stack.name} is locked. If no other crossgate or terraform run is "
                 f"working on it (e.g. a killed run left the lock), release it with:\n"
                 f"  crossgate unlock --stack {stack.name} {lock_id}   (plus the same --env)")
-    if any(marker in text for marker in adopt.ORPHAN_MARKERS):
+    if output_text.already_exists(text):
         return (f"\nhint: {stack.name} wants to create resources that already exist. A terraform run that was "
                 "killed (SIGKILL, power loss) can create them without recording them in its state; crossgate adopts "
                 f"those it can prove are this stack's ({STACK_TAG} tag) and names the rest above. Import those "
                 "(`terraform import` in the stack folder) or delete them, then re-run.")
-    if any(marker in text.lower() for marker in UNREACHABLE_MARKERS):
+    if output_text.unreachable(text):
         return ("\nhint: AWS (or the local emulator) could not be reached. For emulator envs, check that "
                 "`crossgate emulator` still runs and CROSSGATE_EMULATOR_URL points at it; then re-run: "
                 "terraform converges from the state it saved.")
@@ -117,7 +112,8 @@ class Orchestrator:
             status, plan_json = self._recovering(stack, tf, action)
         except TerraformError as exc:
             if recovery.was_interrupted(exc.returncode, exc.output):
-                recovery.record_interruption(stack.directory, exc.command, recovery.created_before_failure(exc.stdout))
+                created = output_text.created_before_failure(exc.stdout)
+                recovery.record_interruption(stack.directory, exc.command, created)
             detail = str(exc) + _hint(stack, exc)
             self.report(stack.name, f"failed: {str(exc).splitlines()[0]} (details at the end)")
             return StackOutcome(stack.name, "failed", time.monotonic() - started, detail)
@@ -164,9 +160,9 @@ class Orchestrator:
         try:
             tf.apply(plan)
         except TerraformError as exc:
-            if action == "deploy" and (addresses := adopt.failed_addresses(exc.output)):
+            if action == "deploy" and (addresses := output_text.failed_addresses(exc.output)):
                 self._adopt(stack, tf, plan, addresses, exc)
-            elif action == "deploy" and EVENTUAL_CONSISTENCY_MARKER in exc.output:
+            elif action == "deploy" and output_text.endpoint_enis_lagging(exc.output):
                 # AWS can list fewer endpoint ENIs than subnets right after create: one re-run settles it.
                 self.report(stack.name, "endpoint ENIs not all listed yet; retrying once")
                 time.sleep(5)
@@ -213,7 +209,7 @@ class Orchestrator:
 
     def _adopt(self, stack: Stack, tf: Terraform, failed: PlanResult, addresses: list[str],
                failure: TerraformError) -> None:
-        """Import what a killed run created unrecorded (see crossgate.adopt), then finish the apply."""
+        """Import what a killed run created unrecorded (see crossgate.runner.adopt), then finish the apply."""
         try:
             document = adopt.import_document(addresses, tf.show_json(failed))
         except adopt.AdoptionError as problem:

@@ -5,7 +5,7 @@ leaves resources in AWS that the state does not know. crossgate finds them two w
 ``crossgate_adopt.tf.json`` beside the stack (one ``import`` block each), then re-plans:
 
 * **recorded**: terraform printed "<address>: Creation complete ... [id=...]" for each resource
-  before it was killed; crossgate kept those lines (crossgate.recovery) and imports each address the
+  before it was killed; crossgate kept those lines (crossgate.runner.recovery) and imports each address the
   new plan wants to create again: this catches VPCs, subnets and the like, whose names AWS does not
   keep unique and which would otherwise be created twice;
 * **already exists**: an apply that fails on a unique name (log group, IAM role, NLB, target group,
@@ -25,10 +25,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from crossgate.tags import STACK_TAG
+from crossgate.synth.tags import STACK_TAG
 
 ADOPT_FILE = "crossgate_adopt.tf.json"
-ORPHAN_MARKERS = ("already exists", "AlreadyExists")
 
 Values = dict[str, Any]
 
@@ -79,17 +78,6 @@ NOT_IMPORTABLE = frozenset({"aws_ecs_task_definition", "terraform_data", "null_r
 
 class AdoptionError(Exception):
     """Some resources that already exist cannot be adopted safely; the message says which and why."""
-
-
-def failed_addresses(output: str) -> list[str]:
-    """Addresses of the resources whose create failed because they already exist, in terraform's order."""
-    addresses = []
-    for block in re.split(r"^Error: ", output, flags=re.MULTILINE)[1:]:
-        head, _, _ = block.partition("\n  on ")
-        found = re.search(r"^\s+with ([^\s,]+),", head, flags=re.MULTILINE)
-        if found and any(marker in head for marker in ORPHAN_MARKERS):
-            addresses.append(found.group(1))
-    return addresses
 
 
 def import_document(addresses: Iterable[str], plan_json: dict[str, Any]) -> dict[str, Any]:

@@ -10,16 +10,19 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from crossgate import names
 from crossgate.config import Environment
+from crossgate.errors import CrossgateError
 from crossgate.paths import MAIN_PY, REPO_ROOT
 
 SYNTH_TIMEOUT_SECONDS = 300
 
 
-class SynthError(Exception):
+class SynthError(CrossgateError):
     """The CDKTF app failed; carries its own error text."""
 
 
@@ -62,46 +65,53 @@ class Manifest:
 
 def synthesize(env: Environment, outdir: Path, *, hcl: bool = False, emulator_url: str | None = None) -> Manifest:
     """Write cdktf.out/stacks/<stack>/ for `env` and return its manifest (only this env's stacks)."""
+    from crossgate.synth.app import REQUEST_VARIABLE, write_request
+
     outdir = outdir.resolve()
     outdir.mkdir(parents=True, exist_ok=True)  # cdktf creates only the last folder
-    _remove_stale_stack_files(outdir, env.name)
-    child_env = {
-        **os.environ,
-        "CROSSGATE_ENV_FILE": str(env.path.resolve()),
-        "CDKTF_OUTDIR": str(outdir),
-        "SYNTH_HCL_OUTPUT": "true" if hcl else "false",
-        "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20",
-        "JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION": "1",
-    }
-    if emulator_url:
-        child_env["CROSSGATE_EMULATOR_URL"] = emulator_url
-    try:
-        result = subprocess.run(
-            [sys.executable, str(MAIN_PY)], cwd=REPO_ROOT, env=child_env, capture_output=True, text=True,
-            timeout=SYNTH_TIMEOUT_SECONDS, check=False,
-        )
-    except subprocess.TimeoutExpired:
-        raise SynthError(f"synth took longer than {SYNTH_TIMEOUT_SECONDS} s") from None
+    own_stacks = stack_names_of(env)
+    _remove_stale_stack_files(outdir, own_stacks)
+    with tempfile.TemporaryDirectory(prefix="crossgate-synth-") as scratch:
+        request = Path(scratch) / "request.json"
+        write_request(request, env, outdir, emulator_url)
+        child_env = {
+            **os.environ,
+            REQUEST_VARIABLE: str(request),
+            "SYNTH_HCL_OUTPUT": "true" if hcl else "false",
+            "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20",
+            "JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION": "1",
+        }
+        try:
+            result = subprocess.run(
+                [sys.executable, str(MAIN_PY)], cwd=REPO_ROOT, env=child_env, capture_output=True, text=True,
+                timeout=SYNTH_TIMEOUT_SECONDS, check=False,
+            )
+        except subprocess.TimeoutExpired:
+            raise SynthError(f"synth took longer than {SYNTH_TIMEOUT_SECONDS} s") from None
     if result.returncode != 0:
         raise SynthError((result.stderr or result.stdout).strip() or f"main.py exited {result.returncode}")
-    return read_manifest(outdir, prefix=f"{env.name}-")
+    return read_manifest(outdir, own_stacks)
 
 
-def read_manifest(outdir: Path, prefix: str = "") -> Manifest:
+def stack_names_of(env: Environment) -> frozenset[str]:
+    """The exact names of one env's stacks (never a prefix: env ``a`` must not claim env ``a-b``'s)."""
+    return frozenset(names.stack_names(env.name, env.config.services))
+
+
+def read_manifest(outdir: Path, stacks: frozenset[str] | None = None) -> Manifest:
+    """The stacks cdktf recorded in ``outdir``; only those named in ``stacks`` when given."""
     data = json.loads((outdir / "manifest.json").read_text())
-    stacks = tuple(
+    found = tuple(
         Stack(name=name, directory=outdir / entry["workingDirectory"], dependencies=tuple(entry["dependencies"]))
         for name, entry in sorted(data["stacks"].items())
-        if name.startswith(prefix)
+        if stacks is None or name in stacks
     )
-    return Manifest(outdir=outdir, stacks=stacks)
+    return Manifest(outdir=outdir, stacks=found)
 
 
-def _remove_stale_stack_files(outdir: Path, env_name: str) -> None:
+def _remove_stale_stack_files(outdir: Path, stacks: frozenset[str]) -> None:
     """A JSON and an HCL synth of the same stack side by side would declare everything twice."""
-    stacks = outdir / "stacks"
-    if not stacks.is_dir():
-        return
-    for stack_dir in stacks.glob(f"{env_name}-*"):
-        for name in ("cdk.tf.json", "cdk.tf"):
-            (stack_dir / name).unlink(missing_ok=True)
+    for name in stacks:
+        stack_dir = outdir / "stacks" / name
+        for file_name in ("cdk.tf.json", "cdk.tf"):
+            (stack_dir / file_name).unlink(missing_ok=True)

@@ -1,0 +1,7 @@
+"""The crossgate command line: ``main`` (errors and exit codes), ``parser`` (options), ``context`` (what a
+command works on: env, target, stacks), ``flows`` (steps several commands share), ``commands/`` (one
+module per command)."""
+
+from crossgate.cli.main import main
+
+__all__ = ["main"]

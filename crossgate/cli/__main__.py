@@ -1,0 +1,7 @@
+"""``python -m crossgate.cli``: the same as the ``crossgate`` command."""
+
+import sys
+
+from crossgate.cli.main import main
+
+sys.exit(main())

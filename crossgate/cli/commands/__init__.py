@@ -1,0 +1,17 @@
+"""One module per command; each has ``register(sub)`` (its options) and ``run(args) -> exit code``."""
+
+from crossgate.cli.commands import (
+    demo,
+    deploy,
+    destroy,
+    diagram,
+    doctor,
+    emulator,
+    outputs,
+    plan,
+    smoke,
+    synth,
+    unlock,
+)
+
+COMMANDS = (synth, plan, deploy, destroy, outputs, demo, unlock, doctor, diagram, emulator, smoke)

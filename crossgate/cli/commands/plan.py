@@ -1,0 +1,46 @@
+"""``crossgate plan``: plan every stack in dependency order; optionally a review report for the PR."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from crossgate.cli.context import Context, StackOptions, open_context
+from crossgate.cli.exit_codes import EXIT_CHANGES, EXIT_ERROR, EXIT_OK
+from crossgate.cli.flows import Progress, print_outcomes
+from crossgate.cli.options import SubParsers, add_command, add_stack_options
+from crossgate.runner.orchestrate import StackOutcome
+
+
+def register(sub: SubParsers[argparse.ArgumentParser]) -> None:
+    p = add_command(sub, "plan", "plan every stack in dependency order", run)
+    add_stack_options(p)
+    p.add_argument("--detailed-exitcode", action="store_true", help="exit 2 when any stack has changes")
+    p.add_argument("--review", type=Path, metavar="FILE", help="write a review report of the plans to FILE")
+    p.add_argument("--format", choices=("markdown", "json"), default="markdown", help="review format")
+
+
+def run(args: argparse.Namespace) -> int:
+    with open_context(StackOptions.from_args(args)) as context:
+        outcomes = context.orchestrator(Progress().report, collect_plans=args.review is not None).run("plan")
+    print_outcomes(outcomes)
+    if any(not o.ok for o in outcomes):
+        return EXIT_ERROR
+    if args.review is not None:
+        write_review(context, outcomes, args.review, args.format)
+    changed = any(o.status in ("changed", "skipped") for o in outcomes)
+    return EXIT_CHANGES if args.detailed_exitcode and changed else EXIT_OK
+
+
+def write_review(context: Context, outcomes: list[StackOutcome], path: Path, output_format: str) -> None:
+    from crossgate.ops.diagram import mermaid
+    from crossgate.ops.review import build_review, render_json, render_markdown
+
+    plans = {o.stack: o.plan_json for o in outcomes if o.plan_json is not None}
+    review = build_review(plans, diagram=mermaid(context.env))
+    waiting = [o.stack for o in outcomes if o.status == "skipped"]
+    title = f"crossgate plan: {context.env.name}" + (f" (not yet planned: {', '.join(waiting)})" if waiting else "")
+    text = render_json(review) if output_format == "json" else render_markdown(review, title=title)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    print(f"review written to {path}")

@@ -1,0 +1,24 @@
+"""``crossgate synth``: write Terraform for every stack (JSON, or plain HCL with --hcl)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+from crossgate.cli.context import StackOptions, load_env
+from crossgate.cli.options import SubParsers, add_command, add_stack_options
+from crossgate.synth import synthesize
+
+
+def register(sub: SubParsers[argparse.ArgumentParser]) -> None:
+    p = add_command(sub, "synth", "write Terraform for every stack to cdktf.out/stacks/<stack>/", run)
+    add_stack_options(p)
+    p.add_argument("--hcl", action="store_true", help="write plain .tf (cdk.tf) instead of JSON")
+
+
+def run(args: argparse.Namespace) -> int:
+    options = StackOptions.from_args(args)
+    manifest = synthesize(load_env(options.env), options.outdir, hcl=args.hcl, emulator_url=options.emulator_url)
+    for stack in manifest.stacks:
+        print(f"{stack.name:<34} {os.path.relpath(stack.directory)}")
+    return 0

@@ -1,0 +1,111 @@
+"""What one command works on: the validated env, its target (AWS or a running emulator) and its stacks.
+
+Built once per command by :func:`open_context`; every command that touches stacks goes through it, so
+"which emulator", "which stacks" and "which credentials" are decided in one place.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from crossgate import emulator
+from crossgate.config import Environment, load_environment
+from crossgate.errors import CrossgateError
+from crossgate.paths import env_file
+from crossgate.runner.orchestrate import Orchestrator, Reporter
+from crossgate.synth import Manifest, synthesize
+from crossgate.target import Target
+
+EMULATOR_URL_VARIABLE = "CROSSGATE_EMULATOR_URL"
+
+
+class CliError(CrossgateError):
+    """A wrong or impossible request on the command line."""
+
+
+@dataclass(frozen=True)
+class StackOptions:
+    """The options every stack command shares (see parser.add_stack_options)."""
+
+    env: str
+    stacks: tuple[str, ...]
+    outdir: Path
+    emulator_url: str | None
+    parallelism: int
+
+    @classmethod
+    def from_args(cls, args: argparse.Namespace) -> StackOptions:
+        return cls(env=args.env, stacks=tuple(args.stack), outdir=args.outdir, emulator_url=args.emulator_url,
+                   parallelism=args.parallelism)
+
+
+@dataclass(frozen=True)
+class Context:
+    """The env, where it runs, and its synthesized stacks (limited to ``--stack`` when given)."""
+
+    env: Environment
+    target: Target
+    manifest: Manifest
+    parallelism: int
+    started_emulator: bool = False
+
+    def orchestrator(self, report: Reporter | None = None, *, collect_plans: bool = False) -> Orchestrator:
+        orchestrator = Orchestrator(self.manifest, extra_env=self.target.terraform_env(),
+                                    parallelism=self.parallelism, collect_plans=collect_plans)
+        if report is not None:
+            orchestrator.report = report
+        return orchestrator
+
+
+def load_env(name_or_path: str) -> Environment:
+    return load_environment(env_file(name_or_path))
+
+
+@contextlib.contextmanager
+def open_target(env: Environment, emulator_url: str | None, *, may_start: bool) -> Iterator[tuple[Target, bool]]:
+    """The target of ``env``: AWS, the running emulator at ``emulator_url``, or (``may_start``) a new one.
+
+    Yields the target and whether this command started the emulator (it stops when the block ends).
+    """
+    if env.config.target != "emulator":
+        yield Target("aws"), False
+        return
+    if emulator_url:
+        yield Target("emulator", emulator_url), False
+        return
+    if not may_start:
+        raise CliError(
+            f"env {env.name!r} targets the local emulator, and none is running. Start one with "
+            f"`crossgate emulator` and export {EMULATOR_URL_VARIABLE}=<its URL>, or run `crossgate demo`."
+        )
+    with emulator.Emulator() as running:
+        print(f"crossgate: started a local AWS emulator at {running.endpoint_url}", flush=True)
+        yield Target("emulator", running.endpoint_url), True
+
+
+@contextlib.contextmanager
+def open_context(options: StackOptions, *, may_start: bool = False) -> Iterator[Context]:
+    """Load and validate the env, reach its target, synthesize its stacks; yield the command's context."""
+    env = load_env(options.env)
+    with open_target(env, options.emulator_url, may_start=may_start) as (target, started):
+        manifest = synthesize(env, options.outdir, emulator_url=target.emulator_url)
+        yield Context(env, target, select_stacks(manifest, options.stacks), options.parallelism, started)
+
+
+def select_stacks(manifest: Manifest, wanted: tuple[str, ...]) -> Manifest:
+    """Only the stacks named (exactly) by ``--stack``; all of them when none is named."""
+    if not wanted:
+        return manifest
+    unknown = sorted(set(wanted) - {s.name for s in manifest.stacks})
+    if unknown:
+        raise CliError(f"unknown stack(s) {unknown}; this env has {[s.name for s in manifest.stacks]}")
+    return Manifest(manifest.outdir, tuple(s for s in manifest.stacks if s.name in wanted))
+
+
+def default_emulator_url() -> str | None:
+    return os.environ.get(EMULATOR_URL_VARIABLE)
