@@ -8,6 +8,7 @@ hop that answered in ``x-crossgate-hop``, and an access log line is written when
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import random
 import sys
@@ -41,6 +42,7 @@ from crossgate.emulator.dataplane.stages import StageMatch, select_stage
 from crossgate.emulator.dataplane.throttle import Throttler, stage_limits
 from crossgate.emulator.workloads import Workloads
 
+_AUTH_FIELDS = {f.name for f in dataclasses.fields(AuthRequest)}  # newer AuthRequest fields, when present
 MAX_PAYLOAD = 10 * 1024 * 1024  # "Payload size: 10 MB" (HTTP API quotas)
 MAX_TIMEOUT_MS = 30000  # integration timeout 50 ms - 30 s, default 30 s (HTTP API quotas)
 MIN_TIMEOUT_MS = 50
@@ -149,12 +151,14 @@ class Gateway:
 
     def _authorize(self, api: Any, stage: StageMatch, match: RouteMatch, request: IncomingRequest,
                    trace: _Trace) -> GatewayResponse | None:
+        optional = {"stage_variables": getattr(stage.stage, "stage_variables", None) or {},
+                    "domain_name": request.host}
         auth = AuthRequest(
             account_id=api.backend.account_id, region=api.backend.region_name, api=api, route=match.route,
             stage=stage.name, method=request.method, raw_path=request.raw_path,
             query_string=request.query_string, headers=_first(request.headers), body=request.body,
             source_ip=request.source_ip, path_parameters=match.path_parameters, route_key=match.route_key,
-            request_id=trace.request_id,
+            request_id=trace.request_id, **{k: v for k, v in optional.items() if k in _AUTH_FIELDS},
         )
         try:
             decision: AuthDecision = self.authorizers.authorize(auth)

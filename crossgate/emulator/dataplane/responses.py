@@ -37,8 +37,8 @@ MESSAGES = {
 
 
 def new_request_id() -> str:
-    """A fresh id shaped like AWS's (10 random bytes, base64 -> 16 characters ending in ``=``)."""
-    return base64.b64encode(os.urandom(10)).decode("ascii")
+    """A fresh id shaped like AWS's (11 random bytes, base64: 16 characters ending in ``=``)."""
+    return base64.b64encode(os.urandom(11)).decode("ascii")
 
 
 class HopFailure(Exception):
