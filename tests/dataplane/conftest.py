@@ -150,7 +150,8 @@ def account_clients(session: boto3.Session) -> Any:
 
 
 @pytest.fixture
-def setup(echo_server: tuple[str, int], boto_session: boto3.Session, monkeypatch: pytest.MonkeyPatch) -> Iterator[Setup]:
+def setup(echo_server: tuple[str, int], boto_session: boto3.Session,
+          monkeypatch: pytest.MonkeyPatch) -> Iterator[Setup]:
     from crossgate.emulator.patches import apply_all
 
     apply_all()

@@ -19,6 +19,10 @@ from tests.dataplane.conftest import Setup
 from tests.dataplane.world import CENTRAL, PORT, PROVIDER, REGION, TARGET_IP
 
 
+def from_group(port: int, group: str) -> list[dict[str, Any]]:
+    return [{"IpProtocol": "tcp", "FromPort": port, "ToPort": port, "UserIdGroupPairs": [{"GroupId": group}]}]
+
+
 def hop(response: Any) -> str:
     return str(response.headers["x-crossgate-hop"])
 
@@ -179,8 +183,8 @@ def test_cloud_map_instance_on_the_wrong_port(setup: Setup) -> None:
     assert_gateway_error(response, 503, "Service Unavailable", "endpoint-sg")
     assert "tcp/9090" in hop(response) and "timeout" in hop(response)
     ec2 = setup.aws(CENTRAL, "ec2")
-    ec2.authorize_security_group_ingress(GroupId=setup.world.vpce_sg, IpPermissions=[
-        {"IpProtocol": "tcp", "FromPort": 9090, "ToPort": 9090, "UserIdGroupPairs": [{"GroupId": setup.world.link_sg}]}])
+    ec2.authorize_security_group_ingress(GroupId=setup.world.vpce_sg,
+                                         IpPermissions=from_group(9090, setup.world.link_sg))
     response = setup.get("/items/1")
     assert_gateway_error(response, 503, "Service Unavailable", "nlb-listener")
     assert "port 9090" in hop(response)
@@ -216,8 +220,7 @@ def test_vpc_link_egress_revoked(setup: Setup) -> None:
 
 def test_endpoint_ingress_revoked_then_admitted_by_cidr(setup: Setup) -> None:
     ec2 = setup.aws(CENTRAL, "ec2")
-    ec2.revoke_security_group_ingress(GroupId=setup.world.vpce_sg, IpPermissions=[
-        {"IpProtocol": "tcp", "FromPort": PORT, "ToPort": PORT, "UserIdGroupPairs": [{"GroupId": setup.world.link_sg}]}])
+    ec2.revoke_security_group_ingress(GroupId=setup.world.vpce_sg, IpPermissions=from_group(PORT, setup.world.link_sg))
     response = setup.get("/items/1")
     assert_gateway_error(response, 503, "Service Unavailable", "endpoint-sg")
     assert setup.world.vpce_sg in hop(response) and setup.world.link_sg in hop(response)
@@ -267,8 +270,8 @@ def test_nlb_security_group_on_privatelink_traffic(setup: Setup) -> None:
 
 
 def test_target_security_group_revoked(setup: Setup) -> None:
-    setup.aws(PROVIDER, "ec2").revoke_security_group_ingress(GroupId=setup.world.task_sg, IpPermissions=[
-        {"IpProtocol": "tcp", "FromPort": PORT, "ToPort": PORT, "UserIdGroupPairs": [{"GroupId": setup.world.nlb_sg}]}])
+    setup.aws(PROVIDER, "ec2").revoke_security_group_ingress(
+        GroupId=setup.world.task_sg, IpPermissions=from_group(PORT, setup.world.nlb_sg))
     response = setup.get("/items/1")
     assert_gateway_error(response, 503, "Service Unavailable", "target-sg")
     assert setup.world.task_sg in hop(response)

@@ -42,4 +42,5 @@ def test_route_settings_override_stage_defaults() -> None:
                             route_settings={"GET /x": {"throttlingBurstLimit": 1}})
     assert stage_limits(stage, "GET /x") == Limits(10.0, 1)
     assert stage_limits(stage, "GET /y") == Limits(10.0, 20)
-    assert stage_limits(SimpleNamespace(default_route_settings={}, route_settings={}), "GET /y") == Limits(10000.0, 5000)
+    unset = SimpleNamespace(default_route_settings={}, route_settings={})
+    assert stage_limits(unset, "GET /y") == Limits(10000.0, 5000)  # account-level quota

@@ -151,7 +151,7 @@ class Gateway:
 
     def _authorize(self, api: Any, stage: StageMatch, match: RouteMatch, request: IncomingRequest,
                    trace: _Trace) -> GatewayResponse | None:
-        optional = {"stage_variables": getattr(stage.stage, "stage_variables", None) or {},
+        optional: dict[str, Any] = {"stage_variables": getattr(stage.stage, "stage_variables", None) or {},
                     "domain_name": request.host}
         auth = AuthRequest(
             account_id=api.backend.account_id, region=api.backend.region_name, api=api, route=match.route,
