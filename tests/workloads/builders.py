@@ -69,7 +69,8 @@ def make_stack(ec2: Any, elbv2: Any, ecs: Any, octet: int, protocol: str = "TCP"
     vpc_id = ec2.create_vpc(CidrBlock=f"10.{octet}.0.0/16")["Vpc"]["VpcId"]
     zones = [z["ZoneName"] for z in ec2.describe_availability_zones()["AvailabilityZones"]]
     cidrs = [f"10.{octet}.1.0/24", f"10.{octet}.2.0/24"]
-    subnets = [ec2.create_subnet(VpcId=vpc_id, CidrBlock=c, AvailabilityZone=zones[i % len(zones)])["Subnet"]["SubnetId"]
+    subnets = [ec2.create_subnet(VpcId=vpc_id, CidrBlock=c,
+                                 AvailabilityZone=zones[i % len(zones)])["Subnet"]["SubnetId"]
                for i, c in enumerate(cidrs)]
     group = ec2.create_security_group(GroupName=unique("tasks"), Description="tasks", VpcId=vpc_id)["GroupId"]
     target_group = elbv2.create_target_group(

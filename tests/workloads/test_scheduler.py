@@ -13,6 +13,7 @@ import signal
 import uuid
 from typing import Any
 
+from crossgate.emulator import Emulator
 from tests.workloads.builders import (
     TINY_SERVER,
     Stack,
@@ -29,8 +30,6 @@ from tests.workloads.builders import (
     wait_for,
 )
 from tests.workloads.conftest import ClientFactory
-
-from crossgate.emulator import Emulator
 
 
 def _octet() -> int:
@@ -75,7 +74,8 @@ def _tiny_service(aws: ClientFactory, url: str, count: int = 2) -> tuple[Stack, 
 def test_service_tasks_run_in_the_subnets_register_and_go_healthy(emulator: Emulator, aws: ClientFactory) -> None:
     stack, name, definition = _tiny_service(aws, emulator.endpoint_url)
     ecs, ec2 = aws("ecs"), aws("ec2")
-    running = wait_for("two RUNNING tasks", lambda: (t := service_tasks(ecs, stack.cluster, name)) and len(t) == 2 and t)
+    running = wait_for("two RUNNING tasks",
+                       lambda: (t := service_tasks(ecs, stack.cluster, name)) and len(t) == 2 and t)
     subnets = [ipaddress.ip_network(c) for c in stack.subnet_cidrs]
     ips = {task_ip(t) for t in running}
     assert len(ips) == 2
@@ -135,7 +135,8 @@ def test_scale_in_deregisters_a_target_and_stops_its_process(emulator: Emulator,
     wait_for("healthy", lambda: _healthy(aws, stack, 2), timeout=20)
     before = listed_tasks(emulator.endpoint_url, name)
     ecs.update_service(cluster=stack.cluster, service=name, desiredCount=1)
-    remaining = wait_for("one task left", lambda: (t := listed_tasks(emulator.endpoint_url, name)) and len(t) == 1 and t)
+    remaining = wait_for("one task left",
+                         lambda: (t := listed_tasks(emulator.endpoint_url, name)) and len(t) == 1 and t)
     [gone] = [t for t in before if t["task_arn"] != remaining[0]["task_arn"]]
     wait_for("its process gone", lambda: not _alive(gone["pid"]), timeout=10)
     assert set(targets(aws("elbv2"), stack.target_group_arn)) == {f"{remaining[0]['ip']}:8080"}

@@ -66,7 +66,7 @@ def _allocate_ip(subnet: Any, eni: Any) -> str:
     (AWS gives a replacement task a new ENI; handing it the address its predecessor just freed
     would hide stale-target bugs, so freed addresses are reused last. Unsure how AWS picks.)
     """
-    reserved = getattr(subnet, "aws_reserved_ips", set())
+    reserved: set[Any] = getattr(subnet, "aws_reserved_ips", set())
     for candidate in subnet._subnet_ip_generator:  # a new iterator from the subnet's first host each time
         if candidate == subnet.cidr.broadcast_address:
             break
@@ -141,7 +141,8 @@ def record_task(ref: moto_state.ServiceRef, task_definition: Any, subnet_id: str
         eni.requester_managed = True
         eni.status = "in-use"
         task.network_configuration = {"awsvpcConfiguration": {
-            "subnets": [subnet_id], "securityGroups": groups, "assignPublicIp": awsvpc.get("assignPublicIp", "DISABLED")}}
+            "subnets": [subnet_id], "securityGroups": groups,
+            "assignPublicIp": awsvpc.get("assignPublicIp", "DISABLED")}}
         task.attachments = [{
             "id": attachment_id,
             "type": "ElasticNetworkInterface",
