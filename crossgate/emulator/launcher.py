@@ -240,6 +240,6 @@ def _create_state_bucket(endpoint_url: str) -> None:
     with contextlib.suppress(s3.exceptions.BucketAlreadyOwnedByYou):
         s3.create_bucket(
             Bucket=STATE_BUCKET,
-            CreateBucketConfiguration={"LocationConstraint": EMULATOR_REGION},  # type: ignore[typeddict-item]
+            CreateBucketConfiguration={"LocationConstraint": EMULATOR_REGION},
         )
     s3.put_bucket_versioning(Bucket=STATE_BUCKET, VersioningConfiguration={"Status": "Enabled"})

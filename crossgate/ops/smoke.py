@@ -6,6 +6,7 @@ is a failed step with a readable detail, and steps that need the created id are 
 
 from __future__ import annotations
 
+import builtins
 import time
 import uuid
 from collections.abc import Callable
@@ -175,7 +176,7 @@ class _Scenario:
         _expect_status(response, 404)
         return f"employee id {self.employee_id} is gone (404)", response.status_code
 
-    def steps(self) -> list[tuple[str, Callable[[], tuple[str, int]]]]:
+    def steps(self) -> builtins.list[tuple[str, Callable[[], tuple[str, int]]]]:
         actions = (self.create, self.list, self.get, self.update, self.delete, self.get_after_delete)
         return list(zip(STEP_NAMES, actions, strict=True))
 

@@ -186,7 +186,9 @@ class Terraform:
         return self.run("state", "push", "-no-color", f"-lock-timeout={self.lock_timeout}", str(state_file))
 
     def show_json(self, plan: PlanResult) -> dict[str, Any]:
-        return json.loads(self.run("show", "-json", "-no-color", f"{PLAN_DIR}/{plan.plan_file.name}").stdout)
+        result = self.run("show", "-json", "-no-color", f"{PLAN_DIR}/{plan.plan_file.name}")
+        shown: dict[str, Any] = json.loads(result.stdout)
+        return shown
 
     def output_json(self) -> dict[str, Any]:
         raw = json.loads(self.run("output", "-json", "-no-color").stdout or "{}")
