@@ -17,7 +17,7 @@ from typing import Any
 from bench import envgen
 from bench.common import fresh_dir, load, write_json
 from bench.plan import PARALLELISM, placeholder_nlbs, raw_environment, raw_plan_stack
-from crossgate import emulator
+from crossgate import emulator, names
 from crossgate.config import load_environment
 from crossgate.runner.orchestrate import Orchestrator
 from crossgate.runner.terraform import Terraform
@@ -30,7 +30,7 @@ def measure_check(sizes: list[int], work: Path, url: str) -> list[dict[str, Any]
         path = envgen.write_env(work / "envs", size, tag="chk", workload="byo", nlb_arns=placeholder_nlbs(size))
         manifest = synthesize(load_environment(path), fresh_dir(work / "check" / path.stem), emulator_url=url)
         env_vars = raw_environment(url)
-        central = next(s for s in manifest.stacks if s.name.endswith("-central"))
+        central = manifest.stack(names.central_stack(path.stem))
         for stack in manifest.stacks:
             if stack is not central:
                 raw_plan_stack(stack, env_vars)  # init (the check reads each provider stack's backend)

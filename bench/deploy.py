@@ -24,7 +24,7 @@ from bench.common import (
     process_cpu_seconds,
     tool_environment,
 )
-from crossgate import emulator
+from crossgate import emulator, names
 from crossgate.config import Credentials, load_environment
 from crossgate.ops.aws_sessions import AccountSessions
 from crossgate.paths import REPO_ROOT
@@ -81,8 +81,9 @@ def crossgate_deploy(size: int, work: Path, parallelism: int, mode: str) -> dict
     if failed:
         raise RuntimeError(f"deploy ({mode}) failed: {failed[0].stack}: {failed[0].detail[-3000:]}")
     stacks = {o.stack: o.seconds for o in outcomes}
-    providers = [s for name, s in stacks.items() if not name.endswith("-central")]
-    central = next(s for name, s in stacks.items() if name.endswith("-central"))
+    central_name = names.central_stack(env.name)
+    providers = [s for name, s in stacks.items() if name != central_name]
+    central = stacks[central_name]
     return {
         "mode": mode, "parallelism": parallelism, "seconds": seconds, "synth_seconds": synth_seconds,
         "apply_seconds": seconds - synth_seconds, "load_before": load_before, "load_after": load(),

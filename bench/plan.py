@@ -21,7 +21,7 @@ from typing import Any
 
 from bench import envgen
 from bench.common import children_cpu_seconds, fresh_dir, load, median, tool_environment
-from crossgate import emulator
+from crossgate import emulator, names
 from crossgate.config import load_environment
 from crossgate.runner.orchestrate import Orchestrator
 from crossgate.runner.terraform import plugin_cache_turn
@@ -83,7 +83,8 @@ def crossgate_plan(manifest: Manifest, url: str, parallelism: int) -> dict[str, 
     failed = [o for o in outcomes if not o.ok]
     if failed:
         raise RuntimeError(f"crossgate plan failed: {failed[0].stack}: {failed[0].detail[-3000:]}")
-    central = next(o for o in outcomes if o.stack.endswith("-central"))
+    central_name = manifest.layers()[-1][0].name  # the stack every other one feeds
+    central = next(o for o in outcomes if o.stack == central_name)
     return {"seconds": seconds, "load_before": load_before, "load_after": load(),
             "terraform_cpu_seconds": terraform_cpu_seconds,
             "central_check_seconds": central.seconds, "central_status": central.status,
@@ -98,7 +99,7 @@ def bench_plan(sizes: list[int], work: Path, url: str, repeats: int, parallelism
     for size in sizes:
         path = envgen.write_env(work / "envs", size, tag="plan", workload="byo", nlb_arns=placeholder_nlbs(size))
         manifest = synthesize(load_environment(path), fresh_dir(work / "plan" / path.stem), emulator_url=url)
-        providers = [s for s in manifest.stacks if not s.name.endswith("-central")]
+        providers = [s for s in manifest.stacks if s.name != names.central_stack(path.stem)]
         # Warm-up, unmeasured: the first init of each stack links the provider (mirror or plugin cache), and one
         # plan pulls the provider binary into the page cache; both sides then start from the same point.
         for stack in providers:

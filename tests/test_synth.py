@@ -155,3 +155,34 @@ def test_every_synthesized_stack_validates(tmp_path: Path, env_name: str, hcl: b
         tf = Terraform(stack.directory)
         tf.run("init", "-backend=false", "-input=false", "-no-color")
         tf.validate()
+
+
+def test_synth_of_one_env_leaves_an_env_sharing_its_prefix_untouched(tmp_path: Path) -> None:
+    """Stacks are an env's by exact name: synthesizing env `a` (JSON or HCL) never touches env `a-b`'s."""
+    envs = {}
+    for name in ("a", "a-b"):
+        (tmp_path / f"{name}.yaml").write_text((ENVS / "local.yaml").read_text())
+        envs[name] = load_environment(tmp_path / f"{name}.yaml")
+    outdir = tmp_path / "out"
+    other = synthesize(envs["a-b"], outdir)
+    files = {s.name: (s.directory / "cdk.tf.json").read_bytes() for s in other.stacks}
+
+    own = synthesize(envs["a"], outdir, hcl=True)
+    assert {s.name for s in own.stacks} == {"a-central", "a-provider-employee"}
+    for stack in other.stacks:
+        assert (stack.directory / "cdk.tf.json").read_bytes() == files[stack.name], stack.name
+        assert not (stack.directory / "cdk.tf").exists()
+
+
+def test_the_synth_child_gets_the_validated_env_as_data(tmp_path: Path) -> None:
+    """synth hands the env over as JSON: a YAML edited after validation cannot reach the stacks."""
+    from crossgate.config import Environment
+
+    env = load_environment(ENVS / "multi.yaml")
+    assert Environment.from_json(env.to_json()) == env
+    copy = tmp_path / "late.yaml"
+    copy.write_text((ENVS / "local.yaml").read_text())
+    late = load_environment(copy)
+    copy.write_text("not: [valid")  # the child must not read this
+    manifest = synthesize(late, tmp_path / "out")
+    assert {s.name for s in manifest.stacks} == {"late-central", "late-provider-employee"}

@@ -12,6 +12,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from crossgate import names
 from crossgate.config import Environment
 from crossgate.ops.aws_sessions import AccountSessions
 
@@ -26,14 +27,14 @@ class Check:
 
 def run_doctor(env: Environment, outputs: dict[str, dict[str, Any]], sessions: AccountSessions) -> list[Check]:
     """Every check for every service; `outputs` are the stacks' terraform outputs keyed by stack name."""
-    central_outputs = outputs.get(f"{env.name}-central") or {}
+    central_outputs = outputs.get(names.central_stack(env.name)) or {}
     if not central_outputs.get("api_id"):
         return [Check("deployed", False, f"{env.name}-central has no outputs",
                       f"deploy it first: crossgate deploy --env {env.name}")]
     checks: list[Check] = []
     for name in env.config.services:
         wiring = (central_outputs.get("services") or {}).get(name) or {}
-        provider_outputs = outputs.get(f"{env.name}-provider-{name}") or {}
+        provider_outputs = outputs.get(names.provider_stack(env.name, name)) or {}
         for check in (_endpoint_and_instances, _integration, _endpoint_service_permissions):
             try:
                 checks.extend(check(env, name, wiring, central_outputs, provider_outputs, sessions))
@@ -52,7 +53,7 @@ def _endpoint_and_instances(env: Environment, name: str, wiring: dict[str, Any],
     endpoints = ec2.describe_vpc_endpoints(VpcEndpointIds=[endpoint_id])["VpcEndpoints"] if endpoint_id else []
     if not endpoints:
         return [Check(f"{name}: endpoint", False, f"endpoint {endpoint_id} not found",
-                      f"re-deploy: crossgate deploy --env {env.name} --stack {env.name}-central")]
+                      f"re-deploy: crossgate deploy --env {env.name} --stack {names.central_stack(env.name)}")]
     endpoint = endpoints[0]
     state = str(endpoint.get("State", "")).lower()
     checks = [Check(f"{name}: endpoint {endpoint_id} available", state == "available", f"state {state}",
@@ -70,11 +71,12 @@ def _endpoint_and_instances(env: Environment, name: str, wiring: dict[str, Any],
     checks.append(Check(
         f"{name}: Cloud Map instances = endpoint ENI IPs", registered == eni_ips and bool(eni_ips),
         f"registered {registered}, ENIs {eni_ips}",
-        f"re-apply the central stack to re-register: crossgate deploy --env {env.name} --stack {env.name}-central"))
+        "re-apply the central stack to re-register: "
+        f"crossgate deploy --env {env.name} --stack {names.central_stack(env.name)}"))
     checks.append(Check(
         f"{name}: Cloud Map instances on port {service.port}", ports == {str(service.port)},
         f"ports {sorted(p or '-' for p in ports)}",
-        f"re-apply the central stack: crossgate deploy --env {env.name} --stack {env.name}-central"))
+        f"re-apply the central stack: crossgate deploy --env {env.name} --stack {names.central_stack(env.name)}"))
     return checks
 
 
@@ -99,7 +101,8 @@ def _endpoint_service_permissions(env: Environment, name: str, wiring: dict[str,
     account = env.config.central.account_id
     ok = any(f":iam::{account}:" in principal for principal in allowed)
     return [Check(f"{name}: endpoint service allows the central account {account}", ok, f"allowed {allowed}",
-                  f"re-apply {env.name}-provider-{name} (allowed_principals) in account {service.account_id}")]
+                  f"re-apply {names.provider_stack(env.name, name)} (allowed_principals) "
+                  f"in account {service.account_id}")]
 
 
 def render_checks(checks: list[Check]) -> str:

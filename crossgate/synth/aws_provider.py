@@ -1,6 +1,6 @@
 """A small typed `provider "aws"` on cdktf core.
 
-The prebuilt cdktf-cdktf-provider-aws costs ~13 s and ~1.1 GB on every synth (DESIGN.md) and pins the
+The prebuilt cdktf-cdktf-provider-aws costs ~13 s and ~1.1 GB on every synth (measured: docs/benchmarks.md) and pins the
 provider exactly; crossgate stacks need only the provider's configuration, so this class writes it directly.
 """
 

@@ -253,6 +253,7 @@ def test_child_handshake_reports_port_and_patches() -> None:
             "describe-vpc-endpoint-connections",
             "elbv2-load-balancer-arn-kind",
             "elbv2-idempotent-create",
+            "elbv2-real-target-health",
             "elbv2-enforce-privatelink-inbound-rules",
             "security-group-rule-descriptions",
             "cloud-map-register-upsert",
