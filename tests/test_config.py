@@ -196,3 +196,16 @@ def test_derived_resource_names_fit_aws_limits(tmp_path: Path) -> None:
 def test_env_name_must_be_dns_safe(tmp_path: Path) -> None:
     with pytest.raises(EnvConfigError, match="not DNS-safe"):
         load_environment(write_env(tmp_path, VALID, name="Prod_Env"))
+
+
+def test_an_emulator_command_is_for_emulator_envs_only(tmp_path: Path) -> None:
+    data = copy.deepcopy(VALID)
+    data["services"]["employee"]["workload"]["fargate"]["emulator_command"] = ["{python}", "-m", "service"]
+    with pytest.raises(EnvConfigError) as caught:
+        load_environment(write_env(tmp_path, data))
+    assert "services.employee.workload.fargate.emulator_command" in str(caught.value)
+    assert "only emulator envs" in str(caught.value)
+    data["target"] = "emulator"
+    env = load_environment(write_env(tmp_path, data, name="emu"))
+    fargate = env.config.services["employee"].workload.fargate
+    assert fargate is not None and fargate.emulator_command == ("{python}", "-m", "service")

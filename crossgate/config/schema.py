@@ -223,6 +223,10 @@ class FargateWorkload(_Strict):
     desired_count: int = Field(default=2, ge=0, le=100)
     environment: dict[str, str] = {}
     health_check_path: str = Field(default="/health", pattern=r"^/\S*$")
+    emulator_command: tuple[str, ...] | None = Field(
+        default=None, min_length=1,
+        description="emulator envs only: the local command the emulator runs for this image "
+                    "({python}, {host}, {port} are filled in), since the emulator runs no containers")
 
 
 class Workload(_Strict):
@@ -363,6 +367,12 @@ class EnvConfig(_Strict):
                 )
             for authz in [service.authorization, *(o.authorization for o in service.route_overrides.values())]:
                 problems.extend(self._authorizer_problem(name, authz))
+            fargate = service.workload.fargate
+            if fargate is not None and fargate.emulator_command is not None and self.target != "emulator":
+                problems.append(
+                    f"services.{name}.workload.fargate.emulator_command: only emulator envs run local commands "
+                    "(this env targets aws, where the image runs on Fargate); fix: remove it"
+                )
             subnet_count = _subnet_count(self.central.network)
             if service.endpoint_ips and len(service.endpoint_ips) != subnet_count:
                 problems.append(
