@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from crossgate.errors import CrossgateError
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 MODULES = REPO_ROOT / "modules"
 # Every HCL module crossgate ships (each with README, examples/ and native tests).
@@ -25,3 +27,18 @@ def env_file(name_or_path: str) -> Path:
 def state_dir(env: str) -> Path:
     """Local Terraform state of one environment (the default when the env file names no S3 state)."""
     return WORK_DIR / env / "state"
+
+
+class NotACheckoutError(CrossgateError):
+    """crossgate runs from its checkout: the modules, envs and cdktf.json live there."""
+
+
+def require_checkout(root: Path = REPO_ROOT) -> None:
+    """Refuse to run from an installed copy without the checkout's modules (e.g. a non-editable wheel)."""
+    missing = [p for p in ("modules/provider", "modules/central", "eni_lookup", "envs", "main.py")
+               if not (root / p).exists()]
+    if missing:
+        raise NotACheckoutError(
+            f"crossgate runs from its git checkout, and {root} is not one (no {', '.join(missing)}). "
+            "Install it editable from the checkout (`pip install -e .`, which scripts/setup does) and run it "
+            "from anywhere, or use `. scripts/env.sh` in the checkout.")

@@ -64,3 +64,28 @@ def test_unknown_stack_is_refused(tmp_path: Path) -> None:
 def test_no_command_prints_help() -> None:
     result = run_cli()
     assert result.returncode == 1 and "synth" in result.stdout and "deploy" in result.stdout
+
+
+def test_crossgate_refuses_to_run_outside_a_checkout(tmp_path: Path) -> None:
+    from crossgate.paths import NotACheckoutError, require_checkout
+
+    require_checkout()  # this checkout
+    with pytest.raises(NotACheckoutError, match="not one") as caught:
+        require_checkout(tmp_path)
+    assert "pip install -e ." in str(caught.value)
+
+
+def test_an_unexpected_error_is_one_line_and_a_log_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    from crossgate.cli.exit_codes import EXIT_UNEXPECTED
+
+    def broken(_args: object) -> int:
+        raise ZeroDivisionError("a bug")
+
+    monkeypatch.setattr("crossgate.cli.app.WORK_DIR", tmp_path)
+    monkeypatch.setattr("crossgate.cli.commands.diagram.run", broken)  # the parser binds it when built
+    assert main(["diagram", "--env", "local"]) == EXIT_UNEXPECTED
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "unexpected error ZeroDivisionError: a bug" in err and "Traceback" not in err
+    log = next((tmp_path / "logs").glob("crash-*.log")).read_text()
+    assert "Traceback" in log and "ZeroDivisionError" in log

@@ -1,7 +1,7 @@
-"""The crossgate command line: ``main`` (errors and exit codes), ``parser`` (options), ``context`` (what a
+"""The crossgate command line: ``app`` (errors and exit codes), ``parser`` (options), ``context`` (what a
 command works on: env, target, stacks), ``flows`` (steps several commands share), ``commands/`` (one
 module per command)."""
 
-from crossgate.cli.main import main
+from crossgate.cli.app import main
 
 __all__ = ["main"]

@@ -2,6 +2,6 @@
 
 import sys
 
-from crossgate.cli.main import main
+from crossgate.cli.app import main
 
 sys.exit(main())

@@ -17,7 +17,7 @@ from crossgate.cli.exit_codes import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_UNEXPECT
 from crossgate.cli.parser import build_parser
 from crossgate.config import EnvConfigError
 from crossgate.errors import CrossgateError
-from crossgate.paths import WORK_DIR
+from crossgate.paths import WORK_DIR, require_checkout
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -27,6 +27,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return EXIT_ERROR
     try:
+        require_checkout()
         return int(args.handler(args))
     except EnvConfigError as exc:
         print(f"crossgate: invalid environment ({len(exc.problems)} problem(s)); nothing was written:",
