@@ -80,21 +80,12 @@ class Deployed:
     outputs: Outputs
 
 
-def map_local_workloads(context: Context) -> None:
-    """Tell the emulator which local command plays each Fargate image the env declares one for."""
-    from crossgate.emulator.client import EmulatorControl
-
-    control = EmulatorControl(context.target.url)
-    for service in context.env.config.services.values():
-        fargate = service.workload.fargate
-        if fargate is not None and fargate.emulator_command:
-            control.map_image(fargate.image, fargate.emulator_command)
-
-
 def deploy(context: Context) -> Deployed | None:
     """init -> plan -> apply every stack, print the table and the summary; None when a stack failed."""
     if context.target.is_emulator:
-        map_local_workloads(context)
+        from crossgate.ops.local_workloads import map_local_workloads
+
+        map_local_workloads(context.env, context.target.url)
     orchestrator = context.orchestrator(Progress().report)
     outcomes = orchestrator.run("deploy")
     print_outcomes(outcomes)

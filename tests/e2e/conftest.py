@@ -12,6 +12,7 @@ import pytest
 from crossgate import emulator
 from crossgate.config import Environment, load_environment
 from crossgate.ops.aws_sessions import AccountSessions
+from crossgate.ops.local_workloads import map_local_workloads
 from crossgate.runner.orchestrate import Orchestrator, StackOutcome
 from crossgate.synth import Manifest, synthesize
 
@@ -45,6 +46,7 @@ def emulator_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def deploy(env_path: Path, url: str, outdir: Path) -> Deployment:
     env = load_environment(env_path)
     manifest = synthesize(env, outdir, emulator_url=url)
+    map_local_workloads(env, url)
     orchestrator = Orchestrator(manifest, extra_env=emulator.terraform_environment(url))
     outcomes = orchestrator.run("deploy")
     return Deployment(env, manifest, orchestrator, outcomes, AccountSessions(emulator_url=url))
