@@ -33,6 +33,7 @@ class EchoHandler(BaseHTTPRequestHandler):
     """Answers every request with JSON: method, path (with query) and headers it received."""
 
     protocol_version = "HTTP/1.1"
+    wbufsize = 64 * 1024  # one write per response (unbuffered writes meet delayed ACKs: +40 ms)
 
     def _answer(self) -> None:
         if self.path.startswith("/slow"):
@@ -47,6 +48,7 @@ class EchoHandler(BaseHTTPRequestHandler):
         self.send_header("x-backend", "echo")
         self.end_headers()
         self.wfile.write(payload)
+        self.wfile.flush()
 
     do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _answer
 

@@ -11,6 +11,7 @@ Map private integration sends is not documented either: the emulator sends the i
 from __future__ import annotations
 
 import http.client
+import socket
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -79,6 +80,10 @@ class ConnectionPool:
         for attempt in range(2):
             connection, reused = self._take(address, timeout)
             try:
+                if connection.sock is None:
+                    connection.connect()  # then no Nagle delay on a body sent after the head
+                    sock: socket.socket = connection.sock  # type: ignore[assignment]
+                    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
                 connection.putrequest(method, target, skip_host=True, skip_accept_encoding=True)
                 for name, value in headers:
                     connection.putheader(name, value)
