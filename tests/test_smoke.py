@@ -233,3 +233,15 @@ def test_a_given_client_is_used_and_left_open() -> None:
         run_smoke(stub.base_url + "/api", client=client)
         assert not client.is_closed
     assert stub.requests and all(headers.get("authorization") == "Bearer t0k" for *_, headers in stub.requests)
+
+
+@pytest.mark.parametrize(("route", "request_line"), [
+    ("ANY /employees", ("GET", "/employees")),
+    ("POST /payroll/runs", ("POST", "/payroll/runs")),
+    ("GET /payroll/runs/{id}", ("GET", "/payroll/runs/crossgate-probe")),
+    ("ANY /employees/{proxy+}", ("GET", "/employees/crossgate-probe")),
+])
+def test_a_probe_request_matches_its_route(route: str, request_line: tuple[str, str]) -> None:
+    from crossgate.ops.probe import probe_path
+
+    assert probe_path(route) == request_line

@@ -33,6 +33,8 @@ from crossgate.errors import CrossgateError
 CHILD_ENV = {
     # IAM managed policies (AmazonECSTaskExecutionRolePolicy, ...) must exist for attachments.
     "MOTO_IAM_LOAD_MANAGED_POLICIES": "true",
+    # No EC2 AMIs: nothing crossgate deploys launches instances, and loading them costs seconds per account.
+    "MOTO_EC2_LOAD_DEFAULT_AMIS": "false",
 }
 
 

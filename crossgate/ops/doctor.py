@@ -2,7 +2,8 @@
 
 Terraform state says what was applied; doctor asks AWS (or the emulator) what is true now: endpoints
 available, Cloud Map instances equal to the endpoints' current ENI IPs and port, integrations on the
-VPC link and their Cloud Map service, endpoint services still allowing the central account.
+VPC link and their Cloud Map service, endpoint services still allowing the central account; then a
+live request per service through the gateway (the emulator names the hop that refused it).
 """
 
 from __future__ import annotations
@@ -115,3 +116,17 @@ def render_checks(checks: list[Check]) -> str:
     failed = sum(not c.ok for c in checks)
     lines.append(f"{len(checks) - failed} checks passed, {failed} failed")
     return "\n".join(lines)
+
+
+def live_checks(env: Environment, gateway_url: str) -> list[Check]:
+    """One request per service through the gateway; against the emulator the failing hop is named."""
+    from crossgate.ops.probe import probe_services
+
+    checks = []
+    for probe in probe_services(env, gateway_url):
+        answered = f"{probe.status}" if probe.status is not None else probe.error
+        detail = f"{probe.method} {probe.path} -> {answered}" + (f"; hop {probe.hop}" if probe.hop else "")
+        checks.append(Check(f"{probe.service}: a request through the gateway reaches the service",
+                            probe.reached_the_service, detail,
+                            "the hop named above refused it; fix that resource (or re-deploy to restore it)"))
+    return checks

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
+import httpx
 import pytest
 
 from crossgate import emulator
 from crossgate.ops.doctor import run_doctor
+from crossgate.ops.smoke import render_table, run_smoke
 from crossgate.paths import ENVS
 from crossgate.runner.terraform import Terraform, TerraformError
+from crossgate.target import Target
 from tests.e2e.conftest import Deployment, deploy
 
 pytestmark = [pytest.mark.e2e, pytest.mark.terraform]
@@ -83,6 +88,159 @@ def test_integration_and_routes(local: Deployment) -> None:
     routes = {r["RouteKey"]: r for r in api.get_routes(ApiId=central["api_id"])["Items"]}
     assert set(routes) == {"ANY /employees", "ANY /employees/{proxy+}"}
     assert {r["Target"] for r in routes.values()} == {f"integrations/{wiring['integration_id']}"}
+
+
+def _gateway(local: Deployment) -> str:
+    central = local.outputs()["local-central"]
+    return Target("emulator", local.sessions.emulator_url).gateway_url(central["api_id"], central["api_endpoint"])
+
+
+def _get(url: str) -> httpx.Response:
+    return httpx.get(url, timeout=35)
+
+
+def _hop(response: httpx.Response) -> str:
+    return response.headers.get("x-crossgate-hop", "")
+
+
+def _wait_for(condition: Callable[[], bool], seconds: float, what: str) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {seconds} s waiting for {what}")
+        time.sleep(0.5)
+
+
+def _task_ips(local: Deployment) -> set[str]:
+    ecs = local.provider_client("employee", "ecs")
+    arns = ecs.list_tasks(cluster="local-employee", desiredStatus="RUNNING")["taskArns"]
+    tasks = ecs.describe_tasks(cluster="local-employee", tasks=arns)["tasks"] if arns else []
+    running = [t for t in tasks if t["lastStatus"] == "RUNNING" and t["group"] == "service:local-employee"]
+    return {detail["value"] for task in running
+            for attachment in task["attachments"] for detail in attachment["details"]
+            if detail["name"] == "privateIPv4Address"}
+
+
+def _healthy_targets(local: Deployment) -> set[str]:
+    elbv2 = local.provider_client("employee", "elbv2")
+    (group,) = elbv2.describe_target_groups(Names=["local-employee"])["TargetGroups"]
+    health = elbv2.describe_target_health(TargetGroupArn=group["TargetGroupArn"])["TargetHealthDescriptions"]
+    return {h["Target"]["Id"] for h in health if h["TargetHealth"]["State"] == "healthy"}
+
+
+def test_the_seed_scenario_passes_through_the_gateway(local: Deployment) -> None:
+    """The README's curl scenario: client -> HTTP API -> VPC link -> Cloud Map -> endpoint -> PrivateLink ->
+    NLB -> a Fargate task of the provider account, which really runs (python -m service)."""
+    _wait_for(lambda: len(_healthy_targets(local)) == 2, 90, "both tasks healthy")
+    report = run_smoke(_gateway(local))
+    assert report.ok, render_table(report)
+
+
+def test_requests_spread_over_both_tasks(local: Deployment) -> None:
+    ips = _task_ips(local)
+    assert len(ips) == 2, ips
+    seen = set()
+    for _ in range(40):
+        response = _get(_gateway(local) + "/employees")
+        assert response.status_code == 200, (response.text, _hop(response))
+        seen.update(ip for ip in ips if f"-> {ip}:8080" in _hop(response))
+    assert seen == ips
+
+
+def test_access_log_lines_carry_status_and_route_key(local: Deployment) -> None:
+    central = local.outputs()["local-central"]
+    assert _get(_gateway(local) + "/employees/nobody").status_code == 404  # the service's own 404
+    api = local.central_client("apigatewayv2")
+    stage = api.get_stage(ApiId=central["api_id"], StageName="$default")
+    group = stage["AccessLogSettings"]["DestinationArn"].split(":log-group:", 1)[1].removesuffix(":*")
+    logs = local.central_client("logs")
+
+    def lines() -> list[dict[str, Any]]:
+        return [json.loads(e["message"]) for e in logs.filter_log_events(logGroupName=group)["events"]]
+
+    _wait_for(lambda: any(line.get("status") == "404" for line in lines()), 10, "the access log line")
+    routes = {(line.get("routeKey"), line.get("status")) for line in lines()}
+    assert ("ANY /employees", "200") in routes and ("ANY /employees/{proxy+}", "404") in routes
+
+
+def test_each_break_answers_as_aws_and_names_the_hop(local: Deployment) -> None:
+    outputs = local.outputs()
+    wiring = outputs["local-central"]["services"]["employee"]
+    url = _gateway(local) + "/employees"
+    central_ec2 = local.central_client("ec2")
+    (endpoint,) = central_ec2.describe_vpc_endpoints(VpcEndpointIds=[wiring["endpoint_id"]])["VpcEndpoints"]
+    endpoint_sg = endpoint["Groups"][0]["GroupId"]
+
+    def broken(hop: str) -> None:
+        response = _get(url)
+        assert (response.status_code, response.json(), _hop(response).split(";")[0]) == (
+            503, {"message": "Service Unavailable"}, hop), _hop(response)
+
+    # the endpoint's security group stops admitting the VPC link
+    rules = central_ec2.describe_security_group_rules(
+        Filters=[{"Name": "group-id", "Values": [endpoint_sg]}])["SecurityGroupRules"]
+    ingress = [r for r in rules if not r["IsEgress"]]
+    central_ec2.revoke_security_group_ingress(GroupId=endpoint_sg,
+                                              SecurityGroupRuleIds=[r["SecurityGroupRuleId"] for r in ingress])
+    broken("endpoint-sg")
+    # the VPC link's security group stops letting traffic out (ingress back first)
+    assert all(o.ok for o in local.orchestrator.run("deploy"))
+    assert _get(url).status_code == 200
+    link = local.central_client("apigatewayv2").get_vpc_link(VpcLinkId=outputs["local-central"]["vpc_link_id"])
+    link_sg = link["SecurityGroupIds"][0]
+    rules = central_ec2.describe_security_group_rules(
+        Filters=[{"Name": "group-id", "Values": [link_sg]}])["SecurityGroupRules"]
+    central_ec2.revoke_security_group_egress(
+        GroupId=link_sg, SecurityGroupRuleIds=[r["SecurityGroupRuleId"] for r in rules if r["IsEgress"]])
+    broken("vpc-link-sg")
+    # a Cloud Map instance on the wrong port
+    assert all(o.ok for o in local.orchestrator.run("deploy"))
+    discovery = local.central_client("servicediscovery")
+    service_id = wiring["cloudmap_service_arn"].rsplit("/", 1)[-1]
+    for instance in discovery.list_instances(ServiceId=service_id)["Instances"]:
+        discovery.register_instance(ServiceId=service_id, InstanceId=instance["Id"],
+                                    Attributes={**instance["Attributes"], "AWS_INSTANCE_PORT": "9999"})
+    response = _get(url)
+    assert response.status_code == 503 and "9999" in _hop(response), _hop(response)
+    # the target deregistered from the NLB's target group
+    assert all(o.ok for o in local.orchestrator.run("deploy"))
+    elbv2 = local.provider_client("employee", "elbv2")
+    (group,) = elbv2.describe_target_groups(Names=["local-employee"])["TargetGroups"]
+    targets = [h["Target"] for h in elbv2.describe_target_health(
+        TargetGroupArn=group["TargetGroupArn"])["TargetHealthDescriptions"]]
+    elbv2.deregister_targets(TargetGroupArn=group["TargetGroupArn"], Targets=targets)
+    broken("target-group")
+    # the central account removed from the endpoint service's principals: the existing connection stays
+    # (AWS checks principals when an endpoint connects), so traffic flows, and the diagnostic says why
+    elbv2.register_targets(TargetGroupArn=group["TargetGroupArn"], Targets=targets)
+    provider_ec2 = local.provider_client("employee", "ec2")
+    provider_ec2.modify_vpc_endpoint_service_permissions(
+        ServiceId=outputs["local-provider-employee"]["endpoint_service_id"],
+        RemoveAllowedPrincipals=[f"arn:aws:iam::{CENTRAL}:root"])
+    response = _get(url)
+    assert response.status_code == 200, _hop(response)
+    assert all(o.ok for o in local.orchestrator.run("deploy"))
+    assert _get(url).status_code == 200
+
+
+def test_a_stopped_task_is_replaced_and_all_stopped_is_503(local: Deployment) -> None:
+    url = _gateway(local) + "/employees"
+    ecs = local.provider_client("employee", "ecs")
+    before = _task_ips(local)
+    arns = ecs.list_tasks(cluster="local-employee", desiredStatus="RUNNING")["taskArns"]
+    ecs.stop_task(cluster="local-employee", task=arns[0], reason="e2e")
+    # one of two stopped: traffic keeps flowing while ECS starts a replacement with a new IP
+    for _ in range(10):
+        assert _get(url).status_code == 200
+    _wait_for(lambda: len(_healthy_targets(local)) == 2 and _task_ips(local) != before, 90, "a replacement task")
+    # every task gone: the NLB has nothing to send to
+    ecs.update_service(cluster="local-employee", service="local-employee", desiredCount=0)
+    _wait_for(lambda: not _task_ips(local), 60, "the tasks to stop")
+    _wait_for(lambda: _get(url).status_code == 503, 30, "503 with no task")
+    assert _hop(_get(url)).startswith("target-group"), _hop(_get(url))
+    ecs.update_service(cluster="local-employee", service="local-employee", desiredCount=2)
+    _wait_for(lambda: len(_healthy_targets(local)) == 2, 90, "both tasks back")
+    assert _get(url).status_code == 200
 
 
 def test_replan_has_no_changes(local: Deployment) -> None:

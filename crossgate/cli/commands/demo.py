@@ -27,7 +27,13 @@ def run(args: argparse.Namespace) -> int:
             return EXIT_ERROR
         gateway = flows.gateway_url(context, deployed.outputs)
         print("\n== the seed's scenario through the gateway")
-        smoked = flows.smoke(gateway) if gateway else False
+        smoked = False
+        if gateway:
+            from crossgate.ops.probe import wait_until_served
+
+            print(f"gateway: {gateway}", flush=True)
+            wait_until_served(context.env, gateway)
+            smoked = flows.smoke(gateway)
         print("\n== re-plan (expect no changes)")
         replan = deployed.orchestrator.run("plan")
         flows.print_outcomes(replan)

@@ -10,14 +10,20 @@ from crossgate.cli.options import SubParsers, add_command, add_stack_options
 
 
 def register(sub: SubParsers[argparse.ArgumentParser]) -> None:
-    add_stack_options(add_command(sub, "doctor", "check a deployed environment against AWS (or the emulator)", run))
+    p = add_command(sub, "doctor", "check a deployed environment against AWS (or the emulator)", run)
+    add_stack_options(p)
+    p.add_argument("--no-live", action="store_true", help="skip the live request through the gateway per service")
 
 
 def run(args: argparse.Namespace) -> int:
-    from crossgate.ops.doctor import render_checks, run_doctor
+    from crossgate.cli.flows import gateway_url
+    from crossgate.ops.doctor import live_checks, render_checks, run_doctor
 
     with open_context(StackOptions.from_args(args)) as context:
         outputs = context.orchestrator().outputs()
         checks = run_doctor(context.env, outputs, context.target.sessions())
+        url = gateway_url(context, outputs)
+        if url is not None and not args.no_live:
+            checks += live_checks(context.env, url)
     print(render_checks(checks))
     return EXIT_OK if all(c.ok for c in checks) else EXIT_ERROR
