@@ -218,6 +218,17 @@ def test_vpc_link_egress_revoked(setup: Setup) -> None:
     assert setup.world.link_sg in hop(response)
 
 
+def test_vpc_link_egress_to_the_endpoint_security_group_admits(setup: Setup) -> None:
+    """As modules/central writes it: egress only to the endpoint's group (a group reference, no CIDR)."""
+    ec2 = setup.aws(CENTRAL, "ec2")
+    ec2.revoke_security_group_egress(
+        GroupId=setup.world.link_sg, IpPermissions=[{"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
+    ec2.authorize_security_group_egress(GroupId=setup.world.link_sg, IpPermissions=[
+        {"IpProtocol": "tcp", "FromPort": PORT, "ToPort": PORT, "UserIdGroupPairs": [{"GroupId": setup.world.vpce_sg}]}])
+    response = setup.get("/items/1")
+    assert response.status_code == 200, hop(response)
+
+
 def test_endpoint_ingress_revoked_then_admitted_by_cidr(setup: Setup) -> None:
     ec2 = setup.aws(CENTRAL, "ec2")
     ec2.revoke_security_group_ingress(GroupId=setup.world.vpce_sg, IpPermissions=from_group(PORT, setup.world.link_sg))

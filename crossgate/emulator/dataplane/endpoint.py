@@ -62,10 +62,6 @@ def reach_endpoint(ec2: Any, link: Any, instance: Instance) -> CentralPath:
     """Check the path VPC link -> endpoint ENI; return it, or raise the failure AWS would show."""
     vpc_id, peer, link_groups = _link_network(ec2, link)
     target = f"{instance.ip}:{instance.port}"
-    if admits(link_groups, "egress", instance.port, Peer.of([instance.ip])) is None:
-        raise HopFailure(503, "vpc-link-sg", f"VPC link groups {group_ids(link_groups)} admit no egress tcp/"
-                                             f"{instance.port} to {instance.ip}; {TIMEOUT_NOTE}",
-                         "Connection timed out")
     eni = moto_state.eni_by_ip(ec2, instance.ip)
     endpoint = _endpoint_of(ec2, eni) if eni is not None else None
     if endpoint is None or (endpoint.vpc_endpoint_type or "").lower() != "interface":
@@ -76,10 +72,18 @@ def reach_endpoint(ec2: Any, link: Any, instance: Instance) -> CentralPath:
         raise HopFailure(503, "cloud-map-target", f"{target} is endpoint {endpoint.id} in {endpoint.vpc_id}, "
                                                   f"the VPC link is in {vpc_id}; {TIMEOUT_NOTE}",
                          "Connection timed out")
+    # An interface endpoint's ENIs carry the endpoint's security groups (or the VPC's default group when it
+    # names none): "security groups associated with the endpoint network interfaces", PrivateLink guide.
     groups = [g for g in (moto_state.security_group(ec2, i) for i in endpoint.security_group_ids or []) if g]
     if not endpoint.security_group_ids:
         default = moto_state.default_security_group(ec2, endpoint.vpc_id)
         groups = [default] if default is not None else []
+    # Egress rules may name the destination by address or by a security group its ENI carries.
+    destination = Peer.of([instance.ip], [g.id for g in groups])
+    if admits(link_groups, "egress", instance.port, destination) is None:
+        raise HopFailure(503, "vpc-link-sg", f"VPC link groups {group_ids(link_groups)} admit no egress tcp/"
+                                             f"{instance.port} to {instance.ip} ({group_ids(groups)}); "
+                                             f"{TIMEOUT_NOTE}", "Connection timed out")
     if admits(groups, "ingress", instance.port, peer) is None:
         raise HopFailure(503, "endpoint-sg", f"{group_ids(groups)} of {endpoint.id} admit no tcp/{instance.port} "
                                              f"from the VPC link's {peer.describe()}; {TIMEOUT_NOTE}",
