@@ -257,6 +257,10 @@ def test_child_handshake_reports_port_and_patches() -> None:
             "elbv2-enforce-privatelink-inbound-rules",
             "security-group-rule-descriptions",
             "cloud-map-register-upsert",
+            "vpc-endpoint-service-permissions-enforced",
+            "vpc-endpoint-acceptance",
+            "apigatewayv2-update-stage",
+            "ecs-list-tasks-filters",
         }
         child.stdin.close()  # EOF on stdin: the child shuts down by itself
         assert child.wait(timeout=10) == 0

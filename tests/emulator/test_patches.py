@@ -24,16 +24,29 @@ def _unique(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex[:8]}"
 
 
-@pytest.fixture(scope="module")
-def endpoint_service(account_client: AccountClient) -> dict[str, Any]:
-    """An endpoint service over an internal NLB in the provider account."""
+def _make_endpoint_service(account_client: AccountClient, principals: list[str]) -> dict[str, Any]:
+    """An endpoint service over an internal NLB in the provider account, allowing ``principals``."""
     network = make_network(account_client(PROVIDER_ACCOUNT, "ec2"), "10.30.0.0/16", ["10.30.1.0/24"])
     nlb = make_internal_nlb(account_client(PROVIDER_ACCOUNT, "elbv2"), _unique("nlb"), network.subnet_ids)
     ec2 = account_client(PROVIDER_ACCOUNT, "ec2")
     config = ec2.create_vpc_endpoint_service_configuration(
         NetworkLoadBalancerArns=[nlb], AcceptanceRequired=False
     )["ServiceConfiguration"]
+    if principals:
+        ec2.modify_vpc_endpoint_service_permissions(ServiceId=config["ServiceId"], AddAllowedPrincipals=principals)
     return dict(config)
+
+
+@pytest.fixture(scope="module")
+def endpoint_service(account_client: AccountClient) -> dict[str, Any]:
+    """An endpoint service the central account may connect to (AWS refuses principals it does not allow)."""
+    return _make_endpoint_service(account_client, [f"arn:aws:iam::{CENTRAL_ACCOUNT}:root"])
+
+
+@pytest.fixture()
+def bare_endpoint_service(account_client: AccountClient) -> dict[str, Any]:
+    """An endpoint service with no allowed principals yet."""
+    return _make_endpoint_service(account_client, [])
 
 
 @pytest.fixture()
@@ -103,10 +116,10 @@ def test_ecs_service_keeps_availability_zone_rebalancing(
 
 # -- endpoint service permissions ---------------------------------------------------------------
 def test_allowed_principal_gets_a_service_permission_id(
-    account_client: AccountClient, endpoint_service: dict[str, Any]
+    account_client: AccountClient, bare_endpoint_service: dict[str, Any]
 ) -> None:
     ec2 = account_client(PROVIDER_ACCOUNT, "ec2")
-    service_id = endpoint_service["ServiceId"]
+    service_id = bare_endpoint_service["ServiceId"]
     principal = f"arn:aws:iam::{CENTRAL_ACCOUNT}:root"
     added = ec2.modify_vpc_endpoint_service_permissions(ServiceId=service_id, AddAllowedPrincipals=[principal])
     assert added["ReturnValue"] is True

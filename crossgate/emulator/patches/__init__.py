@@ -27,6 +27,14 @@ Differences patched (one :class:`Patch` each, in :data:`PATCHES`):
   it: initial, then healthy/unhealthy; draining after deregistration); answered from the emulator's
   own health checks of the local workloads (:mod:`crossgate.emulator.workloads.health`).
 
+* API Gateway v2 UpdateStage and DeleteRouteSettings are not implemented: a stage's throttling,
+  route settings, access logs, auto_deploy, variables or description cannot change in place.
+* EC2 CreateVpcEndpoint ignores the endpoint service's allowed principals (any account connects) and
+  its AcceptanceRequired (every endpoint ``available`` at once); Accept/RejectVpcEndpointConnections
+  are not implemented.
+* ECS ListTasks ignores ``serviceName`` and, without ``desiredStatus``, lists tasks of every status
+  (AWS: RUNNING).
+
 Claims checked and found false (no patch needed):
 
 * S3 conditional writes: moto 5.2.5 honours ``If-None-Match: *`` on PutObject (412
@@ -34,12 +42,16 @@ Claims checked and found false (no patch needed):
   needs. ``tests/emulator/test_patches.py`` keeps that claim honest.
 * Descriptions of CIDR security group rules (IPv4 and IPv6): moto 5.2.5 already stores,
   returns and modifies them; only rules with a group or prefix-list peer needed the patch.
+* API Gateway v2 VPC links: moto 5.2.5 already answers CreateVpcLink/GetVpcLink with
+  ``VpcLinkStatus`` AVAILABLE and ``VpcLinkVersion`` V2 (AWS: PENDING, then AVAILABLE), so the
+  provider's wait for AVAILABLE ends at once; its model has no status attribute, which the data
+  plane reads as AVAILABLE. ``tests/emulator/test_stage_and_link_patches.py`` pins that.
 """
 
 
 from __future__ import annotations
 
-from crossgate.emulator.patches import ec2, ecs, elbv2, servicediscovery, target_health
+from crossgate.emulator.patches import apigatewayv2, ec2, ecs, elbv2, servicediscovery, target_health
 from crossgate.emulator.patches.base import Patch
 
 PATCHES: tuple[Patch, ...] = (
@@ -62,6 +74,16 @@ PATCHES: tuple[Patch, ...] = (
         "describe-vpc-endpoint-connections",
         "DescribeVpcEndpointConnections is implemented",
         ec2.patch_describe_vpc_endpoint_connections,
+    ),
+    Patch(
+        "vpc-endpoint-service-permissions-enforced",
+        "CreateVpcEndpoint to another account's service needs an allowed principal admitting the caller",
+        ec2.patch_vpc_endpoint_service_permissions_enforced,
+    ),
+    Patch(
+        "vpc-endpoint-acceptance",
+        "endpoints to AcceptanceRequired services wait in pendingAcceptance; Accept/RejectVpcEndpointConnections",
+        ec2.patch_vpc_endpoint_acceptance,
     ),
     Patch(
         "elbv2-load-balancer-arn-kind",
@@ -92,6 +114,16 @@ PATCHES: tuple[Patch, ...] = (
         "elbv2-real-target-health",
         "DescribeTargetHealth reports the emulator's health checks of the local workloads (moto: always healthy)",
         target_health.patch_elbv2_target_health,
+    ),
+    Patch(
+        "apigatewayv2-update-stage",
+        "UpdateStage and DeleteRouteSettings are implemented (stage throttling, logs, variables change in place)",
+        apigatewayv2.patch_apigatewayv2_update_stage,
+    ),
+    Patch(
+        "ecs-list-tasks-filters",
+        "ListTasks filters by serviceName and lists desiredStatus RUNNING tasks unless told otherwise",
+        ecs.patch_ecs_list_tasks_filters,
     ),
 )
 

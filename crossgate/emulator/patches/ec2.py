@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -241,6 +242,147 @@ def patch_describe_vpc_endpoint_connections() -> None:
         return describe_vpc_endpoint_connections
 
     wrap(EC2Response, "describe_vpc_endpoint_connections", make)
+
+
+# --------------------------------------------------------------------------------------------
+# EC2: endpoint service permissions and acceptance (pendingAcceptance / Accept / Reject)
+# --------------------------------------------------------------------------------------------
+class _InvalidServiceName(EC2ClientError):
+    """What AWS answers CreateVpcEndpoint for a service the caller may not see (unsure of the exact text)."""
+
+    def __init__(self, service_name: str) -> None:
+        super().__init__("InvalidServiceName", f"The Vpc Endpoint Service '{service_name}' does not exist")
+
+
+def _endpoint_service_named(service_name: str) -> tuple[Any, Any] | None:
+    """``(owner EC2 backend, configuration)`` of the endpoint service of that name, in any account/region."""
+    for backend in _all_ec2_backends():
+        for config in list(backend.configurations.values()):
+            if config.service_name == service_name:
+                return backend, config
+    return None
+
+
+def _caller_principals(response: Any) -> set[str]:
+    """The principal ARNs an allowed-principal entry may name to admit this request's caller."""
+    from moto.iam.models import iam_backends
+    from moto.utilities.utils import get_partition
+
+    account = response.current_account
+    partition = get_partition(response.region)
+    principals = {"*", f"arn:{partition}:iam::{account}:root"}
+    iam = iam_backends[account][partition]
+    access_key = response.get_access_key()
+    key = iam.access_keys.get(access_key)
+    if key is not None and getattr(key, "role_arn", None):
+        principals.add(str(key.role_arn))
+    with contextlib.suppress(Exception):  # not an IAM user's key (assumed role, base credentials)
+        user = iam.get_user_from_access_key_id(access_key)
+        if user is not None:
+            principals.add(str(user.arn))
+    return principals
+
+
+def patch_vpc_endpoint_service_permissions_enforced() -> None:
+    """AWS PrivateLink guide, "Configure an endpoint service" > "Manage permissions": "By default,
+    your endpoint service is not available to service consumers. You must add permissions that allow
+    specific AWS principals to create an interface VPC endpoint to connect to your endpoint service"
+    (an account's ``:root`` admits all its principals, ``*`` everyone); removing a permission does not
+    affect existing connections. moto 5.2.5 lets any account create an endpoint to any service name.
+    Here CreateVpcEndpoint to a service of another account fails unless one of the service's allowed
+    principals names the caller's account root, its role (assumed-role sessions), its IAM user, or
+    ``*``. Unsure: the exact error; the emulator answers ``InvalidServiceName`` "The Vpc Endpoint
+    Service '<name>' does not exist" (AWS does not reveal services the caller may not see, the same
+    answer as for a name that does not exist), and the owner's own account is always admitted."""
+    from moto.ec2.responses.vpcs import VPCs
+
+    def make(original: Callable[..., ActionResult]) -> Callable[..., ActionResult]:
+        def create_vpc_endpoint(self: Any) -> ActionResult:
+            service_name = self._get_param("ServiceName")
+            found = _endpoint_service_named(service_name)
+            if found is not None:
+                owner, config = found
+                if owner.account_id != self.current_account and not _caller_principals(self) & set(config.principals):
+                    raise _InvalidServiceName(service_name)
+            return original(self)
+
+        return create_vpc_endpoint
+
+    wrap(VPCs, "create_vpc_endpoint", make, layer="permissions")
+
+
+def _unsuccessful(resource_id: str, code: str, message: str) -> dict[str, Any]:
+    return {"Error": {"Code": code, "Message": message}, "ResourceId": resource_id}
+
+
+def _change_connections(response: Any, new_state: str, from_states: set[str]) -> ActionResult:
+    service_id = response._get_param("ServiceId")
+    config = response.ec2_backend.describe_vpc_endpoint_service_configurations([service_id])[0]
+    connected = {
+        endpoint.id: endpoint
+        for backend in _all_ec2_backends()
+        for endpoint in list(backend.vpc_end_points.values())
+        if endpoint.service_name == config.service_name and endpoint.state != "deleted"
+    }
+    unsuccessful = []
+    for vpce_id in response._get_param("VpcEndpointIds", []) or []:
+        endpoint = connected.get(vpce_id)
+        if endpoint is None:
+            unsuccessful.append(_unsuccessful(vpce_id, "InvalidVpcEndpointId.NotFound",
+                                              f"The Vpc Endpoint Id '{vpce_id}' does not exist"))
+        elif endpoint.state == new_state:
+            continue
+        elif endpoint.state not in from_states:
+            unsuccessful.append(_unsuccessful(vpce_id, "InvalidVpcEndpointState",
+                                              f"Vpc Endpoint {vpce_id} is in state {endpoint.state}"))
+        else:
+            endpoint.state = new_state
+    return ActionResult({"Unsuccessful": unsuccessful})
+
+
+def patch_vpc_endpoint_acceptance() -> None:
+    """AWS PrivateLink guide, "Accept and reject endpoint connection requests": with acceptance
+    required, an endpoint to the service waits in ``pendingAcceptance`` until the service owner
+    accepts it (AcceptVpcEndpointConnections: then ``available``) or rejects it
+    (RejectVpcEndpointConnections: ``rejected``; "You can reject an endpoint connection after it's in
+    the available state"); both answer ``Unsuccessful`` items for the endpoints they could not
+    change (EC2 API reference). moto 5.2.5 makes every endpoint ``available`` at once whatever
+    AcceptanceRequired says and implements neither action. The aws provider's ``aws_vpc_endpoint``
+    create waits for ``available`` or ``pendingAcceptance``; ``aws_vpc_endpoint_connection_accepter``
+    accepts and then waits on DescribeVpcEndpointConnections (patched above) for ``available``, and
+    rejects on destroy. Unsure: AWS's error codes in ``Unsuccessful`` (InvalidVpcEndpointId.NotFound
+    for an endpoint not connected to the service, InvalidVpcEndpointState otherwise), that a rejected
+    connection may be accepted again, and that AWS passes through a short ``pending`` first (here
+    ``pendingAcceptance`` at once)."""
+    from moto.ec2.responses import EC2Response
+    from moto.ec2.responses.vpcs import VPCs
+
+    def make_create(original: Callable[..., ActionResult]) -> Callable[..., ActionResult]:
+        def create_vpc_endpoint(self: Any) -> ActionResult:
+            result = original(self)
+            endpoint = result_item(result, "VpcEndpoint")
+            found = _endpoint_service_named(endpoint.service_name)
+            if found is not None and found[1].acceptance_required:
+                endpoint.state = "pendingAcceptance"
+            return result
+
+        return create_vpc_endpoint
+
+    def make_accept(_original: Callable[..., ActionResult]) -> Callable[..., ActionResult]:
+        def accept_vpc_endpoint_connections(self: Any) -> ActionResult:
+            return _change_connections(self, "available", {"pendingAcceptance", "rejected"})
+
+        return accept_vpc_endpoint_connections
+
+    def make_reject(_original: Callable[..., ActionResult]) -> Callable[..., ActionResult]:
+        def reject_vpc_endpoint_connections(self: Any) -> ActionResult:
+            return _change_connections(self, "rejected", {"pendingAcceptance", "available"})
+
+        return reject_vpc_endpoint_connections
+
+    wrap(VPCs, "create_vpc_endpoint", make_create, layer="acceptance")
+    wrap(EC2Response, "accept_vpc_endpoint_connections", make_accept)
+    wrap(EC2Response, "reject_vpc_endpoint_connections", make_reject)
 
 
 # --------------------------------------------------------------------------------------------
