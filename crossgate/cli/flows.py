@@ -8,6 +8,8 @@ import threading
 import time
 from dataclasses import dataclass
 
+import httpx
+
 from crossgate import names
 from crossgate.cli.context import EMULATOR_URL_VARIABLE, CliError, Context
 from crossgate.runner.orchestrate import Orchestrator, StackOutcome
@@ -115,10 +117,10 @@ def serve_until_interrupted(context: Context, gateway: str | None) -> None:
             time.sleep(3600)
 
 
-def smoke(url: str, timeout: float = 10.0) -> bool:
+def smoke(url: str, timeout: float = 10.0, client: httpx.Client | None = None) -> bool:
     """The seed's scenario against ``url``, printed as a table; True when every step passed."""
     from crossgate.ops.smoke import render_table, run_smoke
 
-    report = run_smoke(url, timeout=timeout)
+    report = run_smoke(url, timeout=timeout, client=client)
     print(render_table(report))
     return report.ok

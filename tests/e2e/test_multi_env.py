@@ -3,30 +3,53 @@ cross-region PrivateLink and a JWT authorizer, deployed for real into the emulat
 
 from __future__ import annotations
 
+import json
+import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
+import httpx
 import pytest
 import yaml
+from botocore.credentials import Credentials as AwsCredentials
 
 from crossgate.config import Credentials
+from crossgate.emulator.authorizers.issuer import LOCAL_ISSUER_URL
+from crossgate.emulator.client import EmulatorControl
 from crossgate.ops.aws_sessions import AccountSessions
+from crossgate.ops.request_auth import BearerAuth, SigV4ExecuteApiAuth
+from crossgate.ops.smoke import render_table, run_smoke
 from crossgate.paths import ENVS
 from crossgate.runner.terraform import Terraform
+from crossgate.target import Target
+from service.localrun import serve_local
 from tests.e2e.conftest import Deployment, deploy
 
 pytestmark = [pytest.mark.e2e, pytest.mark.terraform]
 
 
+BYO_TARGET_IP = "10.40.0.10"
+LOCAL_COMMAND = ["{python}", "-m", "service", "--host", "{host}", "--port", "{port}"]
+
+
 def byo_nlb(sessions: AccountSessions, creds: Credentials) -> str:
-    """An existing internal NLB in the payroll account, as a team bringing its own EC2 service has."""
+    """An existing internal NLB in the payroll account, as a team bringing its own EC2 service has:
+    a listener on 443 forwarding to an IP target group with one target."""
     ec2 = sessions.client(creds, "ec2")
     vpc = ec2.create_vpc(CidrBlock="10.40.0.0/16")["Vpc"]["VpcId"]
     zones = [z["ZoneName"] for z in ec2.describe_availability_zones()["AvailabilityZones"]][:2]
     subnets = [ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.40.{i}.0/24", AvailabilityZone=zone)["Subnet"]["SubnetId"]
                for i, zone in enumerate(zones)]
-    lb = sessions.client(creds, "elbv2").create_load_balancer(
-        Name="payroll", Subnets=subnets, Scheme="internal", Type="network")["LoadBalancers"][0]
-    return lb["LoadBalancerArn"]
+    elbv2 = sessions.client(creds, "elbv2")
+    lb = elbv2.create_load_balancer(Name="payroll", Subnets=subnets, Scheme="internal", Type="network")
+    lb_arn = lb["LoadBalancers"][0]["LoadBalancerArn"]
+    group = elbv2.create_target_group(Name="payroll", Protocol="TCP", Port=443, VpcId=vpc, TargetType="ip",
+                                      HealthCheckProtocol="TCP")["TargetGroups"][0]["TargetGroupArn"]
+    elbv2.create_listener(LoadBalancerArn=lb_arn, Protocol="TCP", Port=443,
+                          DefaultActions=[{"Type": "forward", "TargetGroupArn": group}])
+    elbv2.register_targets(TargetGroupArn=group, Targets=[{"Id": BYO_TARGET_IP, "Port": 443}])
+    return lb_arn
 
 
 @pytest.fixture(scope="module")
@@ -39,11 +62,22 @@ def multi(emulator_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     payroll_creds = Credentials(account_id=payroll["account_id"], region=payroll["region"],
                                 role_arn=payroll["role_arn"])
     payroll["workload"]["nlb_arn"] = byo_nlb(AccountSessions(emulator_url=emulator_url), payroll_creds)
+    # The emulator runs no containers: each Fargate image is played by the demo service, locally.
+    for name in ("employee", "reports"):
+        data["services"][name]["workload"]["fargate"]["emulator_command"] = LOCAL_COMMAND
+    data["services"]["employee"]["workload"]["fargate"]["desired_count"] = 1  # one database (no shared storage)
+    # employee trusts the emulator's own issuer; payroll keeps the corporate IdP, unreachable from here
+    data["central"]["authorizers"]["local"] = {"type": "jwt", "issuer": LOCAL_ISSUER_URL,
+                                               "audiences": ["api://crossgate"]}
+    data["services"]["employee"]["authorization"]["jwt"] = "local"
     env_path = folder / "multi.yaml"
     env_path.write_text(yaml.safe_dump(data))
-    deployment = deploy(env_path, emulator_url, folder / "cdktf.out")
-    yield deployment
-    deployment.orchestrator.run("destroy")
+    with serve_local(folder / "payroll.db", folder / "payroll.log") as payroll_server:
+        EmulatorControl(emulator_url).map_target(payroll["account_id"], payroll["region"], BYO_TARGET_IP, 443,
+                                                 payroll_server.base_url.removeprefix("http://"))
+        deployment = deploy(env_path, emulator_url, folder / "cdktf.out")
+        yield deployment
+        deployment.orchestrator.run("destroy")
 
 
 def test_every_stack_applies(multi: Deployment) -> None:
@@ -110,8 +144,116 @@ def test_routes_carry_their_authorization(multi: Deployment) -> None:
     assert authorizer["JwtConfiguration"]["Issuer"] == "https://login.example.com/oauth2/default"
     assert routes["GET /payroll"]["AuthorizationType"] == "JWT"
     assert routes["GET /payroll"]["AuthorizationScopes"] == ["payroll.admin"]
-    assert routes["ANY /employees"]["AuthorizerId"] == authorizer["AuthorizerId"]
+    local = api.get_authorizer(ApiId=central["api_id"], AuthorizerId=routes["ANY /employees"]["AuthorizerId"])
+    assert local["JwtConfiguration"]["Issuer"] == LOCAL_ISSUER_URL
     assert routes["GET /reports"]["AuthorizationType"] == "AWS_IAM"
+
+
+def _gateway(multi: Deployment) -> str:
+    central = multi.outputs()["multi-central"]
+    return Target("emulator", multi.sessions.emulator_url).gateway_url(central["api_id"], central["api_endpoint"])
+
+
+def _token(multi: Deployment, **claims: Any) -> str:
+    return EmulatorControl(multi.sessions.emulator_url or "").token(audience="api://crossgate", **claims)
+
+
+def _served(multi: Deployment, path: str, headers: dict[str, str] | None = None) -> httpx.Response:
+    """GET through the gateway, waiting out a workload that is still starting (503 from the NLB)."""
+    deadline = time.monotonic() + 90
+    while True:
+        response = httpx.get(_gateway(multi) + path, headers=headers, timeout=35)
+        if response.status_code != 503 or time.monotonic() > deadline:
+            return response
+        time.sleep(1)
+
+
+def _hop(response: httpx.Response) -> str:
+    return response.headers.get("x-crossgate-hop", "")
+
+
+def test_jwt_route_through_the_gateway(multi: Deployment) -> None:
+    good = _token(multi, scopes=["employees.read"])
+    assert _served(multi, "/employees", {"Authorization": f"Bearer {good}"}).status_code == 200
+    with httpx.Client(timeout=30, auth=BearerAuth(good)) as client:
+        report = run_smoke(_gateway(multi), client=client)
+    assert report.ok, render_table(report)
+
+    def answer(headers: dict[str, str]) -> tuple[int, Any, str]:
+        response = httpx.get(_gateway(multi) + "/employees", headers=headers, timeout=30)
+        return response.status_code, response.json(), response.headers.get("www-authenticate", "")
+
+    assert answer({})[:2] == (401, {"message": "Unauthorized"})
+    expired = _token(multi, scopes=["employees.read"], expires_in=-60)
+    status, body, challenge = answer({"Authorization": f"Bearer {expired}"})
+    assert (status, body) == (401, {"message": "Unauthorized"}) and 'error="invalid_token"' in challenge
+    status, body, _ = answer({"Authorization": f"Bearer {_token(multi, scopes=['other.scope'])}"})
+    assert (status, body) == (403, {"message": "Forbidden"})
+
+
+def test_unreachable_issuer_is_401_and_the_diagnostic_says_how(multi: Deployment) -> None:
+    response = httpx.get(_gateway(multi) + "/payroll", headers={"Authorization": f"Bearer {_token(multi)}"},
+                         timeout=30)
+    assert (response.status_code, response.json()) == (401, {"message": "Unauthorized"})
+    assert "JWKS" in _hop(response) and LOCAL_ISSUER_URL in _hop(response), _hop(response)
+
+
+def test_iam_route_through_the_gateway(multi: Deployment) -> None:
+    iam = multi.central_client("iam")
+    central = multi.outputs()["multi-central"]
+    iam.create_user(UserName="reports-reader")
+    iam.put_user_policy(UserName="reports-reader", PolicyName="invoke", PolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "execute-api:Invoke",
+                                                "Resource": f"arn:aws:execute-api:us-west-1:111111111111:"
+                                                            f"{central['api_id']}/*/GET/reports*"}]}))
+    iam.create_user(UserName="nobody")
+    keys = {user: iam.create_access_key(UserName=user)["AccessKey"] for user in ("reports-reader", "nobody")}
+
+    def signed(user: str) -> httpx.Response:
+        credentials = AwsCredentials(keys[user]["AccessKeyId"], keys[user]["SecretAccessKey"])
+        with httpx.Client(timeout=35, auth=SigV4ExecuteApiAuth(credentials, "us-west-1")) as client:
+            return client.get(_gateway(multi) + "/reports")
+
+    unsigned = httpx.get(_gateway(multi) + "/reports", timeout=30)
+    assert (unsigned.status_code, unsigned.json()) == (403, {"message": "Forbidden"})
+    assert signed("nobody").status_code == 403
+    deadline = time.monotonic() + 90
+    while (allowed := signed("reports-reader")).status_code == 503 and time.monotonic() < deadline:
+        time.sleep(1)
+    # the demo service answers 404 for /reports: the request crossed the region and reached the task
+    assert allowed.status_code == 404 and _hop(allowed).startswith("workload"), _hop(allowed)
+    assert "us-east-1" in _hop(allowed) or "vpce-svc" in _hop(allowed)
+
+
+def test_bring_your_own_nlb_target_is_served_by_its_mapped_server(multi: Deployment) -> None:
+    # payroll's authorizer trusts an IdP this machine cannot reach, so call its NLB path as the gateway
+    # would after authorization: through the data plane with the route made public for a moment
+    api = multi.central_client("apigatewayv2")
+    central = multi.outputs()["multi-central"]
+    route = next(r for r in api.get_routes(ApiId=central["api_id"])["Items"] if r["RouteKey"] == "GET /payroll")
+    api.update_route(ApiId=central["api_id"], RouteId=route["RouteId"], AuthorizationType="NONE")
+    try:
+        response = _served(multi, "/payroll")
+    finally:
+        api.update_route(ApiId=central["api_id"], RouteId=route["RouteId"], AuthorizationType="JWT",
+                         AuthorizerId=route["AuthorizerId"], AuthorizationScopes=route["AuthorizationScopes"])
+    assert response.status_code == 404 and _hop(response).startswith("workload"), _hop(response)
+    assert f"{BYO_TARGET_IP}:443" in _hop(response)
+
+
+def test_route_throttling_answers_429_then_refills(multi: Deployment) -> None:
+    """ANY /employees/{proxy+} is throttled to 50/s with a burst of 100 (route_overrides)."""
+    headers = {"Authorization": f"Bearer {_token(multi, scopes=['employees.read'])}"}
+    url = _gateway(multi) + "/employees/1"
+
+    def one(_: int) -> int:
+        return httpx.get(url, headers=headers, timeout=30).status_code
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        statuses = list(pool.map(one, range(400)))
+    assert 429 in statuses and statuses.count(429) < len(statuses), statuses
+    time.sleep(2.5)  # 50 tokens a second
+    assert one(0) != 429
 
 
 def test_replan_is_clean_and_destroy_leaves_nothing(multi: Deployment) -> None:

@@ -11,7 +11,8 @@ from crossgate.cli.commands import (
     plan,
     smoke,
     synth,
+    token,
     unlock,
 )
 
-COMMANDS = (synth, plan, deploy, destroy, outputs, demo, unlock, doctor, diagram, emulator, smoke)
+COMMANDS = (synth, plan, deploy, destroy, outputs, demo, unlock, doctor, diagram, emulator, smoke, token)
