@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import json
 import time
+import zipfile
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -52,6 +54,28 @@ def byo_nlb(sessions: AccountSessions, creds: Credentials) -> str:
     return lb_arn
 
 
+GATEKEEPER = """
+def handler(event, context):
+    # payload 2.0, simple response: allow exactly one pass, and say who asked
+    return {"isAuthorized": event["headers"].get("x-pass") == "let-me-in", "context": {"checked": "yes"}}
+"""
+
+
+def lambda_authorizer(sessions: AccountSessions, central: dict[str, Any], folder: Path) -> str:
+    """A Python Lambda function in the central account (its role and zip), as a team's authorizer is."""
+    creds = Credentials(account_id=central["account_id"], region=central["region"], role_arn=central["role_arn"])
+    role = sessions.client(creds, "iam").create_role(RoleName="gatekeeper", AssumeRolePolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+                                                "Principal": {"Service": "lambda.amazonaws.com"}}]}))["Role"]["Arn"]
+    archive = folder / "gatekeeper.zip"
+    with zipfile.ZipFile(archive, "w") as bundle:
+        bundle.writestr("gatekeeper.py", GATEKEEPER)
+    function = sessions.client(creds, "lambda").create_function(
+        FunctionName="gatekeeper", Runtime="python3.11", Role=role, Handler="gatekeeper.handler",
+        Code={"ZipFile": archive.read_bytes()}, Timeout=10)
+    return str(function["FunctionArn"])
+
+
 @pytest.fixture(scope="module")
 def multi(emulator_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]:
     folder = tmp_path_factory.mktemp("multi-env")
@@ -70,6 +94,13 @@ def multi(emulator_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     data["central"]["authorizers"]["local"] = {"type": "jwt", "issuer": LOCAL_ISSUER_URL,
                                                "audiences": ["api://crossgate"]}
     data["services"]["employee"]["authorization"]["jwt"] = "local"
+    # a Lambda (REQUEST) authorizer on one route: a Python function in the central account, run locally
+    data["central"]["authorizers"]["gatekeeper"] = {
+        "type": "lambda", "function_arn": lambda_authorizer(AccountSessions(emulator_url=emulator_url),
+                                                            data["central"], folder),
+        "identity_sources": ["$request.header.x-pass"], "result_ttl_seconds": 0}
+    data["services"]["reports"]["route_overrides"] = {
+        "GET /reports/{proxy+}": {"authorization": {"lambda": "gatekeeper"}}}
     env_path = folder / "multi.yaml"
     env_path.write_text(yaml.safe_dump(data))
     with serve_local(folder / "payroll.db", folder / "payroll.log") as payroll_server:
@@ -239,6 +270,16 @@ def test_bring_your_own_nlb_target_is_served_by_its_mapped_server(multi: Deploym
                          AuthorizerId=route["AuthorizerId"], AuthorizationScopes=route["AuthorizationScopes"])
     assert response.status_code == 404 and _hop(response).startswith("workload"), _hop(response)
     assert f"{BYO_TARGET_IP}:443" in _hop(response)
+
+
+def test_lambda_authorizer_allows_and_denies(multi: Deployment) -> None:
+    url = _gateway(multi) + "/reports/monthly"
+    missing = httpx.get(url, timeout=30)
+    assert (missing.status_code, missing.json()) == (401, {"message": "Unauthorized"}), _hop(missing)
+    denied = httpx.get(url, headers={"x-pass": "wrong"}, timeout=30)
+    assert (denied.status_code, denied.json()) == (403, {"message": "Forbidden"}), _hop(denied)
+    allowed = _served(multi, "/reports/monthly", {"x-pass": "let-me-in"})
+    assert allowed.status_code == 404 and _hop(allowed).startswith("workload"), _hop(allowed)
 
 
 def test_route_throttling_answers_429_then_refills(multi: Deployment) -> None:
