@@ -71,3 +71,33 @@ def test_gateway_in_the_emulator_child(emulator: Emulator, account_client: Any,
     lines = {json.loads(e["message"])["requestId"]: json.loads(e["message"]) for e in events}
     assert lines[request_id]["status"] == "200" and lines[request_id]["routeKey"] == "GET /items/{id}"
     assert "503" in {line["status"] for line in lines.values()}
+
+
+def test_traffic_flows_again_after_a_restart_on_the_same_state(tmp_path: Any, echo_server: tuple[str, int]) -> None:
+    """An emulator stopped and started on its state dir serves the same API: moto's state, the target
+    mapping and the data plane all come back (AWS does not forget a gateway when a client goes away)."""
+    from crossgate.config import Credentials
+    from crossgate.emulator.client import EmulatorControl
+    from crossgate.ops.aws_sessions import AccountSessions
+
+    def clients(url: str) -> Any:
+        sessions = AccountSessions(emulator_url=url)
+        return lambda account, service: sessions.client(
+            Credentials(account_id=account, region=REGION, role_arn=f"arn:aws:iam::{account}:role/crossgate"),
+            service)
+
+    first = Emulator(state_dir=tmp_path, persist=True)
+    url = first.start()
+    try:
+        world = build(clients(url))
+        EmulatorControl(url).map_target(PROVIDER, REGION, TARGET_IP, PORT, f"{echo_server[0]}:{echo_server[1]}")
+        assert call(f"{url}/_crossgate/execute-api/{world.api_id}/items/1")[0] == 200
+    finally:
+        first.stop()
+    second = Emulator(state_dir=tmp_path, persist=True)
+    url = second.start()
+    try:
+        status, headers, _ = call(f"{url}/_crossgate/execute-api/{world.api_id}/items/1")
+        assert status == 200, headers.get("x-crossgate-hop")
+    finally:
+        second.stop()

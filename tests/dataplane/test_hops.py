@@ -224,7 +224,8 @@ def test_vpc_link_egress_to_the_endpoint_security_group_admits(setup: Setup) -> 
     ec2.revoke_security_group_egress(
         GroupId=setup.world.link_sg, IpPermissions=[{"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
     ec2.authorize_security_group_egress(GroupId=setup.world.link_sg, IpPermissions=[
-        {"IpProtocol": "tcp", "FromPort": PORT, "ToPort": PORT, "UserIdGroupPairs": [{"GroupId": setup.world.vpce_sg}]}])
+        {"IpProtocol": "tcp", "FromPort": PORT, "ToPort": PORT,
+         "UserIdGroupPairs": [{"GroupId": setup.world.vpce_sg}]}])
     response = setup.get("/items/1")
     assert response.status_code == 200, hop(response)
 
