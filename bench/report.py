@@ -1,6 +1,7 @@
-"""Tables (Markdown) and a plot (PNG) from bench/results/*.json.
+"""Tables (Markdown) and plots (PNG) from bench/results/*.json.
 
     python -m bench.report [--out bench/results] [--plot docs/benchmarks.png]
+                           [--gateway-plot docs/benchmarks-gateway.png]
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 MIB = 2**20
 
 
-def _read(out: Path, name: str) -> list[dict[str, Any]]:
+def _read(out: Path, name: str) -> Any:
     path = out / f"{name}.json"
     return json.loads(path.read_text()) if path.exists() else []
 
@@ -77,7 +78,54 @@ def tables(out: Path) -> str:
                          f"{r['parallel_vs_sequential']:.2f} | {r['critical_path_seconds']:.1f} | "
                          f"{r['parallel_vs_critical_path']:.2f} | {busy} | {bound} | {parts} | {shown} |")
         lines.append("")
+    lines += gateway_tables(out)
     return "\n".join(lines)
+
+
+def gateway_tables(out: Path) -> list[str]:
+    """The gateway step: direct vs gateway per level of concurrency, then the targets."""
+    gateway = _read(out, "gateway")
+    if not gateway:
+        return []
+    lines = ["| clients | requests | p50 ms direct / gateway (+Δ) | p99 ms direct / gateway | mean ms direct / gateway "
+             "| req/s direct / gateway (ratio) | errors direct / gateway | CPU ms per request: service / emulator "
+             "/ client, gateway |", "|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for row in gateway["levels"]:
+        d, g = row["direct"], row["gateway"]
+        cpu = g.get("cpu_ms_per_request", {})
+        per = " / ".join(f"{cpu[k]:.2f}" if cpu.get(k) is not None else "n/a"
+                         for k in ("service", "emulator", "client"))
+        lines.append(f"| {row['clients']} | {d['requests']} / {g['requests']} | {d['p50_ms']:.2f} / {g['p50_ms']:.2f} "
+                     f"(+{g['p50_ms'] - d['p50_ms']:.2f}) | {d['p99_ms']:.2f} / {g['p99_ms']:.2f} | "
+                     f"{d['mean_ms']:.2f} / {g['mean_ms']:.2f} | {d['throughput_rps']:.0f} / {g['throughput_rps']:.0f} "
+                     f"({g['throughput_rps'] / d['throughput_rps']:.2f}) | {d['errors']} / {g['errors']} | {per} |")
+    verdicts = gateway.get("targets", {})
+    lines += ["", "| target | result |", "|---|---|"]
+    if "p50_gateway_le_direct_plus_3ms" in verdicts:
+        v = verdicts["p50_gateway_le_direct_plus_3ms"]
+        lines.append(f"| gateway p50 ≤ direct p50 + 3 ms (1 client) | {'met' if v['met'] else 'missed'}: "
+                     f"{v['gateway_p50_ms']:.2f} ms against ≤ {v['limit_ms']:.2f} ms |")
+    if "throughput_8_clients_ge_half_direct" in verdicts:
+        v = verdicts["throughput_8_clients_ge_half_direct"]
+        lines.append(f"| gateway throughput ≥ 0.5 x direct at 8 clients | {'met' if v['met'] else 'missed'}: "
+                     f"{v['ratio']:.2f} x |")
+    if "zero_errors_32_clients" in verdicts:
+        v = verdicts["zero_errors_32_clients"]
+        lines.append(f"| zero errors at 32 clients | {'met' if v['met'] else 'missed'}: {v['errors_gateway']} "
+                     f"through the gateway, {v['errors_direct']} direct |")
+    floor = gateway.get("emulator_floor_1_client")
+    if floor:
+        lines += ["", f"Emulator floor, 1 client (`GET /_crossgate/workloads/targets`: the same HTTP server, no hop): "
+                      f"p50 {floor['p50_ms']:.2f} ms, {floor['throughput_rps']:.0f} req/s, emulator CPU "
+                      f"{floor['cpu_ms_per_request'].get('emulator') or 0:.2f} ms per request."]
+    profile = gateway.get("profile") or {}
+    if profile.get("buckets"):
+        lines += ["", f"Emulator profile (py-spy --gil, {profile['samples']} samples, gateway at "
+                      f"{profile.get('clients', 1)} client(s)):", "",
+                  "| where the emulator's CPU goes | share |", "|---|---:|"]
+        lines += [f"| {label} | {share:.0%} |" for label, share in profile["buckets"]]
+    lines.append("")
+    return lines
 
 
 def plot(out: Path, target: Path) -> Path | None:
@@ -123,17 +171,54 @@ def plot(out: Path, target: Path) -> Path | None:
     return target
 
 
-def render(out: Path, target: Path) -> str:
-    drawn = plot(out, target)
-    return tables(out) + (f"\nplot: {drawn}" if drawn else "")
+def plot_gateway(out: Path, target: Path) -> Path | None:
+    """Latency (p50, p99) and throughput against concurrent clients, direct vs through the gateway."""
+    gateway = _read(out, "gateway")
+    if not gateway:
+        return None
+    try:
+        import matplotlib
+    except ImportError:
+        return None
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    rows = gateway["levels"]
+    xs = [r["clients"] for r in rows]
+    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.5))
+    for side, colour in (("direct", "tab:blue"), ("gateway", "tab:orange")):
+        left.plot(xs, [r[side]["p50_ms"] for r in rows], "o-", color=colour, label=f"{side} p50")
+        left.plot(xs, [r[side]["p99_ms"] for r in rows], "s--", color=colour, label=f"{side} p99")
+        right.plot(xs, [r[side]["throughput_rps"] for r in rows], "o-", color=colour, label=side)
+    for axis in (left, right):
+        axis.set_xscale("log", base=2)
+        axis.set_xticks(xs, [str(x) for x in xs])
+        axis.grid(alpha=0.3)
+        axis.legend(fontsize=8)
+    left.set(xlabel="concurrent keep-alive clients", ylabel="latency (ms)", title="GET /employees latency",
+             yscale="log")
+    right.set(xlabel="concurrent keep-alive clients", ylabel="requests / s", title="throughput", ylim=(0, None))
+    fig.tight_layout()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(target, dpi=110)
+    plt.close(fig)
+    return target
+
+
+def render(out: Path, target: Path, gateway_target: Path | None = None) -> str:
+    drawn = [p for p in (plot(out, target),
+                         plot_gateway(out, gateway_target or target.with_name(f"{target.stem}-gateway{target.suffix}")))
+             if p is not None]
+    return tables(out) + "".join(f"\nplot: {p}" for p in drawn)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.report", description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("bench/results"))
     parser.add_argument("--plot", type=Path, default=Path("docs/benchmarks.png"))
+    parser.add_argument("--gateway-plot", type=Path, default=Path("docs/benchmarks-gateway.png"))
     args = parser.parse_args(argv)
-    print(render(args.out, args.plot))
+    print(render(args.out, args.plot, args.gateway_plot))
     return 0
 
 
