@@ -318,3 +318,17 @@ def test_named_stage_is_in_the_arn_and_out_of_the_path(gateway: Gateway) -> None
     assert route_arn(request) == f"arn:aws:execute-api:{REGION}:{ACCOUNT}:{gateway.api_id}/prod/GET/pets/a b"
     default = gateway.request(route, "/pets/1")
     assert route_arn(default).endswith(f"{gateway.api_id}/$default/GET/pets/1")
+
+
+def test_a_request_signed_for_the_emulators_prefixed_url_is_verified(gateway: Gateway,
+                                                                      authorizers: Authorizers) -> None:
+    """Through ``<emulator>/_crossgate/execute-api/<id>/...`` the client signs that full path."""
+    import dataclasses
+
+    route = gateway.route("GET /pets/{id}", AuthorizationType="AWS_IAM")
+    creds = _allowed_user(gateway, "prefixed")
+    wire = f"/_crossgate/execute-api/{gateway.api_id}/pets/1"
+    headers = _signed_headers(creds, f"https://{gateway.api_id}.execute-api.{REGION}.amazonaws.com{wire}")
+    request = gateway.request(route, "/pets/1", headers=headers)
+    assert authorizers.authorize(request).status == 403  # without the wire path: the signature cannot match
+    assert authorizers.authorize(dataclasses.replace(request, wire_path=wire)).allowed

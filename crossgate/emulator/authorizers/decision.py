@@ -38,6 +38,9 @@ class AuthRequest:
     path_parameters: Mapping[str, str] = field(default_factory=dict)
     route_key: str = ""
     request_id: str = ""
+    wire_path: str = ""
+    """The path as it crossed the wire when that differs from ``raw_path``: a client of the emulator's
+    ``/_crossgate/execute-api/<id>/...`` URL signs that full path (SigV4 covers the URI it sent)."""
     stage_variables: Mapping[str, str] = field(default_factory=dict)
     """The stage's variables (``$stageVariables.name`` identity sources, Lambda authorizer payloads)."""
     domain_name: str = ""

@@ -55,6 +55,13 @@ def authorize_iam(request: AuthRequest) -> AuthDecision:
     if refusal is not None or caller is None:
         return refusal or _invalid_token(signed, "is unknown to the emulator")
     expected = expected_signature(http, signed, caller.secret_access_key)
+    if not expected.matches(signed) and request.wire_path and request.wire_path != request.raw_path:
+        # AWS verifies the path the client sent to the execute-api host; through the emulator's own URL the
+        # client sent (and signed) the prefixed path instead. Either is the request as the client signed it.
+        on_the_wire = HttpRequest(request.method, request.wire_path, request.query_string, request.headers,
+                                  request.body)
+        if (wire_expected := expected_signature(on_the_wire, signed, caller.secret_access_key)).matches(signed):
+            expected = wire_expected
     if not expected.matches(signed):
         message = (
             f"{SIGNATURE_MISMATCH}\n\nThe Canonical String for this request should have been\n"

@@ -99,15 +99,16 @@ class DataPlane:
                  raw_path: str) -> Iterable[bytes]:
         # PATH_INFO is latin-1-decoded by the WSGI server; RAW_URI/REQUEST_URI keep the client's encoding.
         raw_uri = str(environ.get("RAW_URI") or environ.get("REQUEST_URI") or "")
+        wire_path = raw_uri.split("?", 1)[0]
         if raw_uri:
-            raw_path = _raw_path(raw_uri.split("?", 1)[0], api_id, raw_path)
+            raw_path = _raw_path(wire_path, api_id, raw_path)
         body, too_large = _read_body(environ, MAX_PAYLOAD)
         host = str(environ.get("HTTP_HOST") or environ.get("SERVER_NAME") or "")
         request = IncomingRequest(
             api_id=api_id, method=str(environ.get("REQUEST_METHOD") or "GET").upper(), raw_path=raw_path,
             query_string=str(environ.get("QUERY_STRING") or ""), headers=_request_headers(environ), body=body,
             source_ip=str(environ.get("REMOTE_ADDR") or "127.0.0.1"), host=host,
-            protocol=str(environ.get("SERVER_PROTOCOL") or "HTTP/1.1"),
+            protocol=str(environ.get("SERVER_PROTOCOL") or "HTTP/1.1"), wire_path=wire_path,
             scheme=str(environ.get("wsgi.url_scheme") or "http"), port=str(environ.get("SERVER_PORT") or "80"),
             body_too_large=too_large,
         )

@@ -64,6 +64,7 @@ class IncomingRequest:
     scheme: str = "http"
     port: str = "80"
     body_too_large: bool = False
+    wire_path: str = ""  # the path as received, with the emulator's URL prefix (SigV4 signs what was sent)
 
 
 @dataclass
@@ -155,7 +156,7 @@ class Gateway:
                     "domain_name": request.host}
         auth = AuthRequest(
             account_id=api.backend.account_id, region=api.backend.region_name, api=api, route=match.route,
-            stage=stage.name, method=request.method, raw_path=request.raw_path,
+            stage=stage.name, method=request.method, raw_path=request.raw_path, wire_path=request.wire_path,
             query_string=request.query_string, headers=_first(request.headers), body=request.body,
             source_ip=request.source_ip, path_parameters=match.path_parameters, route_key=match.route_key,
             request_id=trace.request_id, **{k: v for k, v in optional.items() if k in _AUTH_FIELDS},
