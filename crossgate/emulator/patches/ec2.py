@@ -123,7 +123,7 @@ def _pinned_ips(self: Any, subnet_ids: list[str]) -> dict[str, str]:
     return pinned
 
 
-def _readdress(eni: Any, ip: str) -> None:
+def readdress(eni: Any, ip: str) -> None:
     """Give an ENI a new primary private IPv4 (and the matching private DNS name)."""
     from moto.ec2.utils import generate_dns_from_ip
 
@@ -159,7 +159,7 @@ def patch_vpc_endpoint_addressing() -> None:
                         ip = pinned[subnet_id]
                     else:
                         ip = subnet.get_available_subnet_ip(eni)
-                    _readdress(eni, ip)
+                    readdress(eni, ip)
             return result
 
         return create_vpc_endpoint

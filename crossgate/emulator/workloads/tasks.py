@@ -22,6 +22,7 @@ from typing import Any
 
 from moto.moto_api._internal import mock_random
 
+from crossgate.emulator.patches.ec2 import readdress
 from crossgate.emulator.workloads import moto_state
 
 STOPPED_VISIBLE_SECONDS = 3600
@@ -47,17 +48,6 @@ def _security_groups(ec2: Any, subnet: Any, requested: list[str]) -> list[str]:
         return list(requested)
     default = ec2.get_default_security_group(subnet.vpc_id)
     return [default.id] if default is not None else []
-
-
-def _readdress(eni: Any, ip: str) -> None:
-    """Give the ENI moto created a primary private IPv4 from its subnet (moto picks a random 10.x)."""
-    from moto.ec2.utils import generate_dns_from_ip
-
-    eni.private_ip_address = ip
-    eni.private_ip_addresses = [{"Primary": True, "PrivateIpAddress": ip}]
-    if getattr(eni, "private_dns_name", None):
-        eni.private_dns_name = generate_dns_from_ip(ip)
-        eni.private_ip_addresses[0]["PrivateDnsName"] = eni.private_dns_name
 
 
 def _allocate_ip(subnet: Any, eni: Any) -> str:
@@ -136,7 +126,7 @@ def record_task(ref: moto_state.ServiceRef, task_definition: Any, subnet_id: str
                                            description=f"arn:aws:ecs:{ref.region}:{ref.account_id}:attachment/"
                                                        f"{attachment_id}")
         ip = _allocate_ip(subnet, eni)
-        _readdress(eni, ip)
+        readdress(eni, ip)
         eni.private_dns_name = generate_dns_from_ip(ip)
         eni.requester_managed = True
         eni.status = "in-use"
