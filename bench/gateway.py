@@ -354,7 +354,7 @@ PROFILE_BUCKETS = (
 _FRAME = re.compile(r"^(?P<name>.*?) \((?P<file>.*?)(?::\d+)?\)$")
 
 
-def summarize_profile(raw: Path, top: int = 25) -> dict[str, Any]:
+def summarize_profile(raw: Path, top: int = 40) -> dict[str, Any]:
     """Shares of py-spy's raw (collapsed) samples: by bucket, and the functions with the largest inclusive share."""
     inclusive: collections.Counter[str] = collections.Counter()
     buckets: collections.Counter[str] = collections.Counter()
