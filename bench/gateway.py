@@ -35,8 +35,10 @@ import httpx
 from bench.common import load, process_cpu_seconds
 from crossgate.emulator import EMULATOR_REGION, assume_role_arn, terraform_environment
 
-CENTRAL = "111111111111"
-PROVIDER = "222222222222"
+# Accounts of their own: the tests' session emulator (tests/test_bench_gateway.py) also holds tests/dataplane's
+# world in 111111111111 / 222222222222, and a target mapping is keyed by account, region, IP and port.
+CENTRAL = "333333333333"
+PROVIDER = "444444444444"
 PORT = 8080
 TARGET_IP = "10.1.1.50"
 # The central module's access log format (modules/central/main.tf, local.access_log_format).

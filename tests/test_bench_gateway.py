@@ -1,7 +1,9 @@
 """The gateway benchmark's code at a tiny size, against a real emulator child and the real service process.
 
 Guards bench/gateway.py (control plane built with boto3, target mapping, load loop, result shape) in CI;
-it is not a timed test: only the shape and zero errors are asserted.
+it is not a timed test: only the shape and zero errors are asserted. About 12 s beyond the emulator's start,
+most of it the emulator's first EC2 call in each of the two accounts (≈ 3 s each, moto creating the
+account's EC2 backend); the service process starts meanwhile; the load itself takes well under a second.
 """
 
 from __future__ import annotations
