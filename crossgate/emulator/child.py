@@ -55,7 +55,16 @@ def run_child(port: int, state_file: Path | None = None, work_dir: Path | None =
     workloads = Workloads(work_dir / "workloads")
     authorizers = Authorizers(work_dir / "authorizers")
     app = DataPlane(DomainDispatcherApplication(create_backend_app), workloads, authorizers)
-    server = make_server(HOST, port, app, threaded=True, request_handler=MotoRequestHandler)
+    class RequestHandler(MotoRequestHandler):
+        # HTTP/1.1 keeps clients' connections open (moto's default HTTP/1.0 closes each one): a gateway
+        # request then costs no new connection and thread; werkzeug adds chunked encoding where needed.
+        protocol_version = "HTTP/1.1"
+
+        def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+            if not self.path.startswith("/_crossgate/"):  # the data plane logs its own line per request
+                super().log_request(code, size)
+
+    server = make_server(HOST, port, app, threaded=True, request_handler=RequestHandler)
     os.environ["MOTO_PORT"] = str(server.server_port)  # moto builds some URLs from it
 
     def shutdown(*_: object) -> None:
