@@ -2,7 +2,7 @@
 
 AWS: the VPC link places ENIs in its subnets with its security groups (developer guide, "Set up VPC
 links for HTTP APIs"); they send to the Cloud Map instance's IP:port, which must be an interface
-endpoint's ENI in that VPC (DESIGN.md: the instances are the endpoint ENIs' private IPs). The VPC link
+endpoint's ENI in that VPC (crossgate registers the endpoint ENIs' private IPs as the instances). The VPC link
 groups must allow egress to it; the endpoint's groups must allow ingress from the link's groups or
 subnets (an interface endpoint without groups gets the VPC's default group; PrivateLink Guide,
 "Access an AWS service using an interface VPC endpoint"). A flow a security group does not admit is
