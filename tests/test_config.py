@@ -209,3 +209,34 @@ def test_an_emulator_command_is_for_emulator_envs_only(tmp_path: Path) -> None:
     env = load_environment(write_env(tmp_path, data, name="emu"))
     fargate = env.config.services["employee"].workload.fargate
     assert fargate is not None and fargate.emulator_command == ("{python}", "-m", "service")
+
+
+def test_fargate_shared_storage(tmp_path: Path) -> None:
+    data = copy.deepcopy(VALID)
+    fargate = data["services"]["employee"]["workload"]["fargate"]
+    fargate["shared_storage"] = {"path": "/data"}
+    fargate["environment"] = {"EMPLOYEE_DB": "/data/employees.db"}
+    workload = load_environment(write_env(tmp_path, data)).config.services["employee"].workload.fargate
+    assert workload is not None and workload.shared_storage is not None
+    assert workload.shared_storage.path == "/data"
+    assert workload.environment == {"EMPLOYEE_DB": "/data/employees.db"}
+    default = load_environment(write_env(tmp_path, VALID, "plain")).config.services["employee"].workload.fargate
+    assert default is not None and default.shared_storage is None, "shared storage is opt-in"
+
+
+@pytest.mark.parametrize("path", ["data", "/", "/data/", "/data/../etc", "/da ta", "/" + "x" * 255])
+def test_fargate_shared_storage_path_is_validated(tmp_path: Path, path: str) -> None:
+    data = copy.deepcopy(VALID)
+    data["services"]["employee"]["workload"]["fargate"]["shared_storage"] = {"path": path}
+    with pytest.raises(EnvConfigError) as raised:
+        load_environment(write_env(tmp_path, data))
+    field = "services.employee.workload.fargate.shared_storage.path"
+    assert [p for p in raised.value.problems if p.field == field], str(raised.value)
+    assert all("fix:" in p.message for p in raised.value.problems), str(raised.value)
+
+
+def test_shipped_employee_envs_share_their_database() -> None:
+    for name in ("local", "dev"):
+        fargate = load_environment(ENVS / f"{name}.yaml").config.services["employee"].workload.fargate
+        assert fargate is not None and fargate.shared_storage is not None and fargate.shared_storage.path == "/data"
+        assert fargate.environment["EMPLOYEE_DB"].startswith(fargate.shared_storage.path + "/")

@@ -186,3 +186,12 @@ def test_the_synth_child_gets_the_validated_env_as_data(tmp_path: Path) -> None:
     copy.write_text("not: [valid")  # the child must not read this
     manifest = synthesize(late, tmp_path / "out")
     assert {s.name for s in manifest.stacks} == {"late-central", "late-provider-employee"}
+
+
+def test_shared_storage_reaches_the_provider_module(synthesized: dict[str, Manifest]) -> None:
+    for env_name in ("local", "dev"):
+        employee = stack_json(synthesized[env_name], f"{env_name}-provider-employee")["module"]["service"]
+        assert employee["fargate"]["shared_storage"] == {"path": "/data"}
+        assert employee["fargate"]["environment"] == {"EMPLOYEE_DB": "/data/employees.db"}
+    reports = stack_json(synthesized["multi"], "multi-provider-reports")["module"]["service"]
+    assert "shared_storage" not in reports["fargate"], "shared storage stays opt-in"

@@ -216,6 +216,30 @@ class Central(Credentials):
     authorizers: dict[str, Authorizer] = Field(default_factory=dict, max_length=MAX_AUTHORIZERS_PER_API)
 
 
+SHARED_PATH_RE = re.compile(r"^/[A-Za-z0-9._/-]*[A-Za-z0-9._-]$")
+
+
+class SharedStorage(_Strict):
+    """One encrypted Amazon EFS file system mounted at ``path`` in every task of the service.
+
+    Each Fargate task has its own ephemeral storage, so with more than one task a write served by
+    one task is invisible to the next request served by another; a shared file system fixes that.
+    Same rule as the provider module's ``fargate.shared_storage.path`` validation.
+    """
+
+    path: str = Field(description="absolute container path to mount, such as /data")
+
+    @field_validator("path")
+    @classmethod
+    def _path(cls, value: str) -> str:
+        if len(value) > 255 or not SHARED_PATH_RE.match(value) or ".." in value.split("/"):
+            raise ValueError(
+                f"not an absolute container path ({value!r}); "
+                "fix: a path such as /data (starts with /, no trailing slash, no '..', not '/', at most 255 characters)"
+            )
+        return value
+
+
 class FargateWorkload(_Strict):
     image: str = Field(min_length=1)
     cpu: Literal[256, 512, 1024, 2048, 4096] = 256
@@ -223,6 +247,9 @@ class FargateWorkload(_Strict):
     desired_count: int = Field(default=2, ge=0, le=100)
     environment: dict[str, str] = {}
     health_check_path: str = Field(default="/health", pattern=r"^/\S*$")
+    shared_storage: SharedStorage | None = Field(
+        default=None,
+        description="shared state for all tasks: an EFS file system mounted at this path in every task")
     emulator_command: tuple[str, ...] | None = Field(
         default=None, min_length=1,
         description="emulator envs only: the local command the emulator runs for this image "

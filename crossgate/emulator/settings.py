@@ -32,6 +32,7 @@ PROVIDER_ENDPOINT_SERVICES: tuple[str, ...] = (
     "ec2",
     "ecr",
     "ecs",
+    "efs",
     "elbv2",
     "events",
     "iam",

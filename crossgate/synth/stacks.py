@@ -157,6 +157,8 @@ def provider_variables(env: Environment, service_name: str) -> dict[str, Any]:
             "environment": dict(fargate.environment),
             "health_check_path": fargate.health_check_path,
         }
+        if fargate.shared_storage is not None:
+            variables["fargate"]["shared_storage"] = {"path": fargate.shared_storage.path}
         variables.update(network_variables(service.network))
     return variables
 

@@ -1,5 +1,6 @@
 data "aws_partition" "current" {}
 data "aws_region" "current" {}
+data "aws_caller_identity" "current" {}
 
 locals {
   fargate_enabled = var.fargate != null
@@ -20,7 +21,14 @@ locals {
 
     read_only_root_filesystem = true
     writable_paths            = []
+    shared_storage            = null
   }
+
+  # Shared storage (fargate.shared_storage): one EFS file system mounted at that path in every task.
+  # A writable path equal to it gets the EFS volume instead of a task-storage bind mount.
+  shared_storage     = local.fargate.shared_storage
+  create_efs         = local.shared_storage != null
+  task_storage_paths = [for p in local.fargate.writable_paths : p if !local.create_efs || p != try(local.shared_storage.path, "")]
 
   azs = local.create_vpc ? module.network[0].availability_zones : []
 
@@ -29,6 +37,7 @@ locals {
   subnet_ids     = local.create_vpc ? module.network[0].subnet_ids : (local.fargate_enabled ? var.subnet_ids : null)
   nlb_arn        = local.fargate_enabled ? aws_lb.this[0].arn : var.nlb_arn
   region         = data.aws_region.current.name
+  account_id     = data.aws_caller_identity.current.account_id
   public_cidr    = cidrsubnet(var.vpc_cidr, 4, 15)
   interface_vpce = local.create_vpce ? toset(["ecr.api", "ecr.dkr", "logs"]) : toset([])
 }
@@ -241,6 +250,7 @@ resource "aws_vpc_endpoint" "s3" {
 # is on, and then its source is the consumer's client IP (privatelink_client_cidrs).
 # Task SG: container port only from the NLB SG. Traffic and health checks that the
 # NLB forwards come from the NLB's own ENIs, which carry that SG.
+# EFS SG (shared_storage): NFS only from the task SG (and the tasks' NFS egress to it).
 # No rule anywhere admits 0.0.0.0/0.
 ################################################################################
 
@@ -312,6 +322,19 @@ resource "aws_vpc_security_group_ingress_rule" "tasks_from_nlb" {
   from_port                    = local.fargate.container_port
   to_port                      = local.fargate.container_port
   referenced_security_group_id = aws_security_group.nlb[0].id
+
+  tags = var.tags
+}
+
+resource "aws_vpc_security_group_egress_rule" "tasks_nfs" {
+  count = local.create_efs ? 1 : 0
+
+  security_group_id            = aws_security_group.tasks[0].id
+  description                  = "NFS to the shared EFS mount targets"
+  ip_protocol                  = "tcp"
+  from_port                    = 2049
+  to_port                      = 2049
+  referenced_security_group_id = aws_security_group.efs[0].id
 
   tags = var.tags
 }
@@ -391,6 +414,209 @@ resource "aws_lb_listener" "this" {
 }
 
 ################################################################################
+# Shared storage on Amazon EFS (Fargate mode, fargate.shared_storage)
+#
+# Each Fargate task has its own ephemeral storage: with desired_count > 1 behind the
+# NLB, a write that lands on one task is invisible to the next request served by
+# another. One EFS file system, mounted by every task through one access point
+# (fixed POSIX user, its own root directory), gives them the same files.
+# Encrypted at rest (KMS) and in transit (TLS, enforced by the file system policy);
+# mounted with the task role (IAM authorization), reachable only from the task SG.
+################################################################################
+
+resource "aws_efs_file_system" "shared" {
+  # checkov:skip=CKV_AWS_184:the file system is always encrypted with KMS; the key is the AWS managed aws/elasticfilesystem key unless the caller sets fargate.shared_storage.kms_key_arn, since a customer managed key is a cost and key-policy decision for the caller
+  count = local.create_efs ? 1 : 0
+
+  creation_token   = "${var.name}-shared"
+  encrypted        = true
+  kms_key_id       = local.shared_storage.kms_key_arn
+  performance_mode = "generalPurpose"
+  throughput_mode  = "bursting"
+
+  # Files unread for 30 days move to Infrequent Access (cheaper storage, per-access fee);
+  # a file read again moves back to Standard.
+  lifecycle_policy {
+    transition_to_ia = "AFTER_30_DAYS"
+  }
+  lifecycle_policy {
+    transition_to_primary_storage_class = "AFTER_1_ACCESS"
+  }
+
+  tags = merge(var.tags, { Name = "${var.name}-shared" })
+}
+
+resource "aws_efs_backup_policy" "shared" {
+  count = local.create_efs ? 1 : 0
+
+  file_system_id = aws_efs_file_system.shared[0].id
+
+  backup_policy {
+    status = local.shared_storage.backup ? "ENABLED" : "DISABLED"
+  }
+}
+
+resource "aws_security_group" "efs" {
+  count = local.create_efs ? 1 : 0
+
+  name        = "${var.name}-efs"
+  description = "EFS mount targets of ${var.name}: NFS from the tasks only"
+  vpc_id      = local.vpc_id
+
+  tags = merge(var.tags, { Name = "${var.name}-efs" })
+}
+
+resource "aws_vpc_security_group_ingress_rule" "efs_nfs_from_tasks" {
+  count = local.create_efs ? 1 : 0
+
+  security_group_id            = aws_security_group.efs[0].id
+  description                  = "NFS from the tasks"
+  ip_protocol                  = "tcp"
+  from_port                    = 2049
+  to_port                      = 2049
+  referenced_security_group_id = aws_security_group.tasks[0].id
+
+  tags = var.tags
+}
+
+# One mount target per workload subnet (EFS allows one per AZ: give subnets in distinct AZs).
+resource "aws_efs_mount_target" "shared" {
+  count = local.create_efs ? length(local.subnet_ids) : 0
+
+  file_system_id  = aws_efs_file_system.shared[0].id
+  subnet_id       = local.subnet_ids[count.index]
+  security_groups = [aws_security_group.efs[0].id]
+}
+
+# Every task mounts through this access point: requests run as uid/gid, confined to /<name>,
+# which EFS creates on first use owned by uid/gid.
+resource "aws_efs_access_point" "shared" {
+  count = local.create_efs ? 1 : 0
+
+  file_system_id = aws_efs_file_system.shared[0].id
+
+  posix_user {
+    uid = local.shared_storage.uid
+    gid = local.shared_storage.gid
+  }
+
+  root_directory {
+    path = "/${var.name}"
+
+    creation_info {
+      owner_uid   = local.shared_storage.uid
+      owner_gid   = local.shared_storage.gid
+      permissions = "0750"
+    }
+  }
+
+  tags = merge(var.tags, { Name = "${var.name}-shared" })
+}
+
+data "aws_iam_policy_document" "efs" {
+  count = local.create_efs ? 1 : 0
+
+  statement {
+    sid       = "TaskRoleThroughTheAccessPoint"
+    actions   = ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"]
+    resources = [aws_efs_file_system.shared[0].arn]
+    principals {
+      type        = "AWS"
+      identifiers = [aws_iam_role.task[0].arn]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "elasticfilesystem:AccessPointArn"
+      values   = [aws_efs_access_point.shared[0].arn]
+    }
+    condition {
+      test     = "Bool"
+      variable = "elasticfilesystem:AccessedViaMountTarget"
+      values   = ["true"]
+    }
+  }
+
+  statement {
+    sid       = "DenyWithoutTls"
+    effect    = "Deny"
+    actions   = ["*"]
+    resources = [aws_efs_file_system.shared[0].arn]
+    principals {
+      type        = "AWS"
+      identifiers = ["*"]
+    }
+    condition {
+      test     = "Bool"
+      variable = "aws:SecureTransport"
+      values   = ["false"]
+    }
+  }
+}
+
+resource "aws_efs_file_system_policy" "shared" {
+  count = local.create_efs ? 1 : 0
+
+  file_system_id = aws_efs_file_system.shared[0].id
+  policy         = data.aws_iam_policy_document.efs[0].json
+}
+
+# The task role (only with shared storage: the demo workload calls no AWS API otherwise).
+# EFS IAM authorization mounts with it; its trust is limited to this account's ECS tasks.
+data "aws_iam_policy_document" "task_assume" {
+  count = local.create_efs ? 1 : 0
+
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["ecs-tasks.amazonaws.com"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account_id]
+    }
+    condition {
+      test     = "ArnLike"
+      variable = "aws:SourceArn"
+      values   = ["arn:${data.aws_partition.current.partition}:ecs:${local.region}:${local.account_id}:*"]
+    }
+  }
+}
+
+resource "aws_iam_role" "task" {
+  count = local.create_efs ? 1 : 0
+
+  name               = "${var.name}-ecs-task"
+  assume_role_policy = data.aws_iam_policy_document.task_assume[0].json
+
+  tags = var.tags
+}
+
+data "aws_iam_policy_document" "task_efs" {
+  count = local.create_efs ? 1 : 0
+
+  statement {
+    sid       = "MountAndWriteThroughTheAccessPoint"
+    actions   = ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"]
+    resources = [aws_efs_file_system.shared[0].arn]
+    condition {
+      test     = "StringEquals"
+      variable = "elasticfilesystem:AccessPointArn"
+      values   = [aws_efs_access_point.shared[0].arn]
+    }
+  }
+}
+
+resource "aws_iam_role_policy" "task_efs" {
+  count = local.create_efs ? 1 : 0
+
+  name   = "efs-shared-storage"
+  role   = aws_iam_role.task[0].id
+  policy = data.aws_iam_policy_document.task_efs[0].json
+}
+
+################################################################################
 # ECS Fargate workload
 ################################################################################
 
@@ -456,15 +682,36 @@ resource "aws_ecs_task_definition" "this" {
   cpu                      = tostring(local.fargate.cpu)
   memory                   = tostring(local.fargate.memory)
   execution_role_arn       = aws_iam_role.execution[0].arn
+  task_role_arn            = local.create_efs ? aws_iam_role.task[0].arn : null
 
   # Writable paths under a read-only root filesystem: one Fargate task-storage bind mount each
   # (ephemeral, gone with the task, like the container's writable layer). When the image declares
   # the path as a VOLUME, Fargate copies its content and ownership into the mount.
   dynamic "volume" {
-    for_each = local.fargate.writable_paths
+    for_each = local.task_storage_paths
 
     content {
       name = "writable-${volume.key}"
+    }
+  }
+
+  # Shared storage: the EFS file system through the access point (which fixes the root
+  # directory, so none is set here), TLS in transit, mounted with the task role.
+  dynamic "volume" {
+    for_each = local.create_efs ? [local.shared_storage] : []
+
+    content {
+      name = "shared"
+
+      efs_volume_configuration {
+        file_system_id     = aws_efs_file_system.shared[0].id
+        transit_encryption = "ENABLED"
+
+        authorization_config {
+          access_point_id = aws_efs_access_point.shared[0].id
+          iam             = "ENABLED"
+        }
+      }
     }
   }
 
@@ -473,7 +720,10 @@ resource "aws_ecs_task_definition" "this" {
     image                  = local.fargate.image
     essential              = true
     readonlyRootFilesystem = local.fargate.read_only_root_filesystem
-    mountPoints            = [for i, p in local.fargate.writable_paths : { sourceVolume = "writable-${i}", containerPath = p, readOnly = false }]
+    mountPoints = concat(
+      [for i, p in local.task_storage_paths : { sourceVolume = "writable-${i}", containerPath = p, readOnly = false }],
+      local.create_efs ? [{ sourceVolume = "shared", containerPath = local.shared_storage.path, readOnly = false }] : [],
+    )
     portMappings = [{
       containerPort = local.fargate.container_port
       protocol      = "tcp"
@@ -521,5 +771,10 @@ resource "aws_ecs_service" "this" {
     aws_vpc_endpoint.interface,
     aws_vpc_endpoint.s3,
     aws_route.private_nat,
+    aws_efs_mount_target.shared,
+    aws_efs_file_system_policy.shared,
+    aws_iam_role_policy.task_efs,
+    aws_vpc_security_group_ingress_rule.efs_nfs_from_tasks,
+    aws_vpc_security_group_egress_rule.tasks_nfs,
   ]
 }

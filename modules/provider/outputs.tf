@@ -77,3 +77,18 @@ output "log_group_name" {
   description = "CloudWatch log group of the Fargate tasks (null when BYO NLB)."
   value       = try(aws_cloudwatch_log_group.this[0].name, null)
 }
+
+output "efs_file_system_id" {
+  description = "ID of the shared EFS file system mounted by every task (null unless fargate.shared_storage is set)."
+  value       = try(aws_efs_file_system.shared[0].id, null)
+}
+
+output "efs_access_point_id" {
+  description = "ID of the EFS access point the tasks mount through (null unless fargate.shared_storage is set)."
+  value       = try(aws_efs_access_point.shared[0].id, null)
+}
+
+output "task_role_arn" {
+  description = "ARN of the tasks' IAM role, which mounts the shared file system (null unless fargate.shared_storage is set)."
+  value       = try(aws_iam_role.task[0].arn, null)
+}

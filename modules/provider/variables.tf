@@ -95,7 +95,7 @@ variable "nlb_arn" {
 ################################################################################
 
 variable "fargate" {
-  description = "Demo ECS Fargate workload behind a new internal NLB. Exactly one of nlb_arn and fargate must be set. Tasks never get a public IP."
+  description = "Demo ECS Fargate workload behind a new internal NLB. Exactly one of nlb_arn and fargate must be set. Tasks never get a public IP. shared_storage (optional) mounts one encrypted Amazon EFS file system at path in every task, so that all tasks see the same files (a path also listed in writable_paths gets EFS instead of task storage): uid/gid (default 10001, the demo image's user) own the access point's root directory and every file written through it; backup turns on EFS automatic backups (AWS Backup, default on); kms_key_arn is a customer managed key (null = the AWS managed aws/elasticfilesystem key)."
   type = object({
     image             = string
     cpu               = optional(number, 256)
@@ -107,6 +107,14 @@ variable "fargate" {
 
     read_only_root_filesystem = optional(bool, true)
     writable_paths            = optional(list(string), ["/data"])
+
+    shared_storage = optional(object({
+      path        = string
+      uid         = optional(number, 10001)
+      gid         = optional(number, 10001)
+      backup      = optional(bool, true)
+      kms_key_arn = optional(string)
+    }))
   })
   default = null
 
@@ -156,6 +164,29 @@ variable "fargate" {
       false
     )
     error_message = "fargate.writable_paths must be at most 10 distinct absolute container paths such as /data or /tmp (no trailing slash, no \"..\", not \"/\")."
+  }
+
+  validation {
+    condition = try(var.fargate.shared_storage, null) == null ? true : try(
+      can(regex("^/[A-Za-z0-9._/-]*[A-Za-z0-9._-]$", var.fargate.shared_storage.path)) &&
+      !contains(split("/", var.fargate.shared_storage.path), "..") &&
+      length(var.fargate.shared_storage.path) <= 255,
+      false
+    )
+    error_message = "fargate.shared_storage.path must be an absolute container path such as /data (no trailing slash, no \"..\", not \"/\", at most 255 characters)."
+  }
+
+  validation {
+    condition = try(var.fargate.shared_storage, null) == null ? true : try(
+      alltrue([for id in [var.fargate.shared_storage.uid, var.fargate.shared_storage.gid] : id >= 0 && id <= 4294967295 && floor(id) == id]),
+      false
+    )
+    error_message = "fargate.shared_storage.uid and gid must be POSIX ids (integers from 0 to 4294967295)."
+  }
+
+  validation {
+    condition     = try(var.fargate.shared_storage.kms_key_arn, null) == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$", try(var.fargate.shared_storage.kms_key_arn, "")))
+    error_message = "fargate.shared_storage.kms_key_arn must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)."
   }
 }
 

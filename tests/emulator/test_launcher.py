@@ -261,6 +261,8 @@ def test_child_handshake_reports_port_and_patches() -> None:
             "vpc-endpoint-acceptance",
             "apigatewayv2-update-stage",
             "ecs-list-tasks-filters",
+            "efs-put-backup-policy",
+            "efs-delete-file-system-policy",
         }
         child.stdin.close()  # EOF on stdin: the child shuts down by itself
         assert child.wait(timeout=10) == 0

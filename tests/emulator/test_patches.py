@@ -473,3 +473,33 @@ def test_cloud_map_register_with_existing_id_updates_in_place(account_client: Ac
         ("eni-0123456789abcdef0", "10.0.0.6")]
     discovery.deregister_instance(ServiceId=service_id, InstanceId="eni-0123456789abcdef0")
     assert discovery.list_instances(ServiceId=service_id)["Instances"] == []
+
+
+def test_efs_backup_policy_can_be_put_and_read_back(account_client: AccountClient) -> None:
+    efs = account_client(PROVIDER_ACCOUNT, "efs")
+    file_system_id = efs.create_file_system(CreationToken=_unique("fs"), Encrypted=True)["FileSystemId"]
+    with pytest.raises(ClientError):  # never given a policy: as moto (and the provider expects) before
+        efs.describe_backup_policy(FileSystemId=file_system_id)
+    for status in ("ENABLED", "DISABLED", "ENABLED"):
+        answer = efs.put_backup_policy(FileSystemId=file_system_id, BackupPolicy={"Status": status})
+        assert answer["BackupPolicy"] == {"Status": status}
+        assert efs.describe_backup_policy(FileSystemId=file_system_id)["BackupPolicy"] == {"Status": status}
+    with pytest.raises(ClientError) as unknown:
+        efs.put_backup_policy(FileSystemId="fs-00000000", BackupPolicy={"Status": "ENABLED"})
+    assert unknown.value.response["Error"]["Code"] == "FileSystemNotFound"
+
+
+def test_efs_file_system_policy_can_be_deleted(account_client: AccountClient) -> None:
+    efs = account_client(PROVIDER_ACCOUNT, "efs")
+    file_system_id = efs.create_file_system(CreationToken=_unique("fs"), Encrypted=True)["FileSystemId"]
+    policy = ('{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":{"AWS":"*"},"Action":"*",'
+              '"Resource":"*","Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}')
+    efs.put_file_system_policy(FileSystemId=file_system_id, Policy=policy)
+    assert efs.describe_file_system_policy(FileSystemId=file_system_id)["Policy"] == policy
+    efs.delete_file_system_policy(FileSystemId=file_system_id)
+    with pytest.raises(ClientError) as gone:
+        efs.describe_file_system_policy(FileSystemId=file_system_id)
+    assert gone.value.response["Error"]["Code"] == "PolicyNotFound"
+    with pytest.raises(ClientError) as unknown:
+        efs.delete_file_system_policy(FileSystemId="fs-00000000")
+    assert unknown.value.response["Error"]["Code"] == "FileSystemNotFound"

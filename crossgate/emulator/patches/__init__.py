@@ -34,6 +34,9 @@ Differences patched (one :class:`Patch` each, in :data:`PATCHES`):
   are not implemented.
 * ECS ListTasks ignores ``serviceName`` and, without ``desiredStatus``, lists tasks of every status
   (AWS: RUNNING).
+* EFS PutBackupPolicy is not implemented (``aws_efs_backup_policy`` retries until it times out), and
+  DescribeBackupPolicy cannot answer ``DISABLED``.
+* EFS DeleteFileSystemPolicy is not implemented (destroying ``aws_efs_file_system_policy`` never ends).
 
 Claims checked and found false (no patch needed):
 
@@ -51,7 +54,7 @@ Claims checked and found false (no patch needed):
 
 from __future__ import annotations
 
-from crossgate.emulator.patches import apigatewayv2, ec2, ecs, elbv2, servicediscovery, target_health
+from crossgate.emulator.patches import apigatewayv2, ec2, ecs, efs, elbv2, servicediscovery, target_health
 from crossgate.emulator.patches.base import Patch
 
 PATCHES: tuple[Patch, ...] = (
@@ -124,6 +127,16 @@ PATCHES: tuple[Patch, ...] = (
         "ecs-list-tasks-filters",
         "ListTasks filters by serviceName and lists desiredStatus RUNNING tasks unless told otherwise",
         ecs.patch_ecs_list_tasks_filters,
+    ),
+    Patch(
+        "efs-put-backup-policy",
+        "PutBackupPolicy is implemented; DescribeBackupPolicy answers the status last put (DISABLED too)",
+        efs.patch_efs_put_backup_policy,
+    ),
+    Patch(
+        "efs-delete-file-system-policy",
+        "DeleteFileSystemPolicy is implemented (the default policy applies again)",
+        efs.patch_efs_delete_file_system_policy,
     ),
 )
 

@@ -12,3 +12,8 @@ output "ecs_service_name" {
   description = "Name of the ECS service."
   value       = module.provider.ecs_service_name
 }
+
+output "efs_file_system_id" {
+  description = "Shared EFS file system holding the employee database."
+  value       = module.provider.efs_file_system_id
+}

@@ -44,4 +44,8 @@ run "apply" {
     condition     = output.endpoint_service_name != null
     error_message = "The example must expose the endpoint service name."
   }
+  assert {
+    condition     = output.efs_file_system_id != null && length(module.provider.subnet_ids) == 2
+    error_message = "The example must share /data between its tasks on EFS."
+  }
 }
