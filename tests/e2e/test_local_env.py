@@ -149,7 +149,7 @@ def test_requests_spread_over_both_tasks(local: Deployment) -> None:
 
 def test_access_log_lines_carry_status_and_route_key(local: Deployment) -> None:
     central = local.outputs()["local-central"]
-    assert _get(_gateway(local) + "/employees/nobody").status_code == 404  # the service's own 404
+    assert _get(_gateway(local) + "/employees/999999").status_code == 404  # the service's own 404
     api = local.central_client("apigatewayv2")
     stage = api.get_stage(ApiId=central["api_id"], StageName="$default")
     group = stage["AccessLogSettings"]["DestinationArn"].split(":log-group:", 1)[1].removesuffix(":*")
