@@ -12,6 +12,7 @@ a rule's CIDR contains each such subnet's CIDR, so whichever VPC link ENI carrie
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -23,6 +24,12 @@ _ALL = {"-1", "all"}
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
+@functools.lru_cache(maxsize=4096)
+def parse_network(text: str) -> Network:
+    """``ipaddress.ip_network`` memoised: the same few CIDRs are checked on every request (a pure function)."""
+    return ipaddress.ip_network(text, strict=False)
+
+
 @dataclass(frozen=True)
 class Peer:
     """The other end of a flow: its addresses (single IPs or whole subnets) and its security groups."""
@@ -32,7 +39,7 @@ class Peer:
 
     @staticmethod
     def of(addresses: Iterable[str], group_ids: Iterable[str] = ()) -> Peer:
-        return Peer(tuple(ipaddress.ip_network(a, strict=False) for a in addresses), frozenset(group_ids))
+        return Peer(tuple(parse_network(a) for a in addresses), frozenset(group_ids))
 
     def describe(self) -> str:
         parts = []
@@ -59,7 +66,7 @@ def _rule_networks(rule: Any) -> list[Network]:
     for key in ("CidrIp", "CidrIpv6"):
         cidr = (rule.ip_range or {}).get(key)
         if cidr:
-            networks.append(ipaddress.ip_network(cidr, strict=False))
+            networks.append(parse_network(cidr))
     return networks
 
 
