@@ -20,6 +20,9 @@ FAKE_SECRET_ACCESS_KEY = "crossgate-emulator-secret"  # not a secret: moto accep
 
 HOST = "127.0.0.1"
 
+HOP_HEADER = "x-crossgate-hop"
+"""The emulator's own diagnostic header on every gateway response: ``<hop>; <why>`` (AWS sends none)."""
+
 # Endpoints of the aws provider pointed at the emulator: every service the modules use, plus
 # the ones a small extension is likely to touch. Keys are the provider's canonical names.
 PROVIDER_ENDPOINT_SERVICES: tuple[str, ...] = (

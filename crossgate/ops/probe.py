@@ -14,8 +14,8 @@ from dataclasses import dataclass
 import httpx
 
 from crossgate.config import Environment
+from crossgate.emulator.settings import HOP_HEADER
 
-HOP_HEADER = "x-crossgate-hop"
 GATEWAY_FAILURES = frozenset({500, 502, 503, 504})
 """What the gateway itself answers when the chain behind it is broken (a 4xx is the service's own answer,
 or an authorizer's: the chain works)."""

@@ -15,6 +15,8 @@ from typing import Any
 
 import httpx
 
+from crossgate.emulator.settings import HOP_HEADER
+
 STEP_NAMES = ("create", "list", "get", "update", "delete", "get after delete")
 _BODY_SNIPPET = 120
 
@@ -70,7 +72,7 @@ def _request(client: httpx.Client, method: str, url: str, json_body: Any = None)
 def _expect_status(response: httpx.Response, *expected: int) -> None:
     if response.status_code not in expected:
         wanted = " or ".join(str(code) for code in expected)
-        hop = response.headers.get("x-crossgate-hop")  # the emulator names the hop that refused
+        hop = response.headers.get(HOP_HEADER)  # the emulator names the hop that refused
         raise _StepFailed(
             f"expected HTTP {wanted}, got {response.status_code}: {_snippet(response)}"
             + (f" [hop {hop}]" if hop else ""), response.status_code

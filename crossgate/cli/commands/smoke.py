@@ -11,7 +11,7 @@ import argparse
 import httpx
 
 from crossgate.cli import flows
-from crossgate.cli.context import CliError, StackOptions, default_emulator_url, load_env, open_context
+from crossgate.cli.context import CliError, StackOptions, default_emulator_url, open_context
 from crossgate.cli.exit_codes import EXIT_ERROR, EXIT_OK
 from crossgate.cli.options import SubParsers, add_command
 from crossgate.config import Environment, JwtAuthorization
@@ -35,10 +35,10 @@ def register(sub: SubParsers[argparse.ArgumentParser]) -> None:
 def run(args: argparse.Namespace) -> int:
     url, env = args.url, None
     if url is None:
-        env = load_env(args.env)
         options = StackOptions(env=args.env, stacks=(), outdir=DEFAULT_OUTDIR, emulator_url=args.emulator_url,
                                parallelism=1)
         with open_context(options) as context:
+            env = context.env
             url = flows.gateway_url(context, context.orchestrator().outputs())
         if not url:
             raise CliError(f"env {args.env!r} has no api_endpoint output yet; deploy it first")

@@ -16,6 +16,8 @@ from moto.core.utils import utcnow
 from moto.iam.models import iam_backends
 from moto.sts.models import sts_backends
 
+from crossgate.emulator.backends import existing, lookup
+
 
 @dataclass(frozen=True)
 class Caller:
@@ -36,14 +38,13 @@ class Caller:
 
 def find_caller(access_key_id: str) -> Caller | None:
     """The credentials with this access key id in any account the emulator holds, or None."""
-    for account_id, per_partition in list(iam_backends.items()):
-        for partition, backend in list(dict.items(per_partition)):
-            key = backend.access_keys.get(access_key_id)
-            if key is None:
-                continue
-            if key.user_name:
-                return _user_caller(backend, key, account_id)
-            return _session_caller(backend, key, account_id, partition)
+    for account_id, partition, backend in existing(iam_backends):
+        key = backend.access_keys.get(access_key_id)
+        if key is None:
+            continue
+        if key.user_name:
+            return _user_caller(backend, key, account_id)
+        return _session_caller(backend, key, account_id, partition)
     return None
 
 
@@ -69,7 +70,7 @@ def _user_caller(backend: Any, key: Any, account_id: str) -> Caller | None:
 
 
 def _session_caller(backend: Any, key: Any, account_id: str, partition: str) -> Caller | None:
-    sts = dict.get(sts_backends[account_id], partition) if account_id in sts_backends else None
+    sts = lookup(sts_backends, account_id, partition)
     session = next(
         (role for role in (sts.assumed_roles if sts else []) if role.access_key_id == key.access_key_id), None
     )

@@ -28,6 +28,7 @@ from crossgate.emulator.authorizers.lambda_event import event_v1, event_v2
 from crossgate.emulator.authorizers.lambda_runner import LambdaRunner
 from crossgate.emulator.authorizers.policy import Verdict, evaluate, wildcard_match
 from crossgate.emulator.authorizers.responses import allow, forbidden, internal_error, unauthorized
+from crossgate.emulator.backends import lookup
 
 AUTHORIZER_URI = re.compile(
     r"^arn:[\w-]+:apigateway:[\w-]+:lambda:path/[\d-]+/functions/(?P<function>arn:[^/]+)/invocations$"
@@ -120,7 +121,9 @@ def _function(authorizer_uri: str) -> Any:
     function_arn = FUNCTION_ARN.match(match.group("function")) if match else None
     if function_arn is None:
         raise _Failure(f"authorizer_uri {authorizer_uri!r} does not name a Lambda function invocation")
-    backend = lambda_backends[function_arn.group("account")][function_arn.group("region")]
+    backend = lookup(lambda_backends, function_arn.group("account"), function_arn.group("region"))
+    if backend is None:  # no function was ever created there (and looking must not create a backend)
+        raise _Failure(f"function {function_arn.group(0)} does not exist (no Lambda state in that account/region)")
     try:
         return backend.get_function(function_arn.group("name"), function_arn.group("qualifier"))
     except Exception as error:  # moto raises its own not-found errors

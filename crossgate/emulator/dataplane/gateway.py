@@ -27,7 +27,6 @@ from crossgate.emulator.dataplane.forward import HOP_BY_HOP, BackendTimeout, Bac
 from crossgate.emulator.dataplane.mapping import MappingSource, OutgoingRequest, apply
 from crossgate.emulator.dataplane.privatelink import resolve
 from crossgate.emulator.dataplane.responses import (
-    HOP_HEADER,
     MESSAGES,
     REQUEST_ID_HEADER,
     GatewayResponse,
@@ -40,6 +39,7 @@ from crossgate.emulator.dataplane.responses import (
 from crossgate.emulator.dataplane.routing import RouteMatch, select_route
 from crossgate.emulator.dataplane.stages import StageMatch, select_stage
 from crossgate.emulator.dataplane.throttle import Throttler, stage_limits
+from crossgate.emulator.settings import HOP_HEADER
 from crossgate.emulator.workloads import Workloads
 
 _AUTH_FIELDS = {f.name for f in dataclasses.fields(AuthRequest)}  # newer AuthRequest fields, when present

@@ -10,23 +10,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-
-def _backend(backends: Any, account_id: str, region: str) -> Any | None:
-    regional = dict.get(backends, account_id)
-    if regional is None:
-        return None
-    return dict.get(regional, region)
-
-
-def _all(backends: Any) -> Iterator[Any]:
-    for regional in list(dict.values(backends)):
-        yield from list(dict.values(regional))
+from crossgate.emulator.backends import each, lookup
 
 
 def all_apigatewayv2_backends() -> Iterator[Any]:
     from moto.apigatewayv2.models import apigatewayv2_backends
 
-    return _all(apigatewayv2_backends)
+    return each(apigatewayv2_backends)
 
 
 def find_api(api_id: str) -> Any | None:
@@ -41,31 +31,31 @@ def find_api(api_id: str) -> Any | None:
 def ec2_backend(account_id: str, region: str) -> Any | None:
     from moto.ec2.models import ec2_backends
 
-    return _backend(ec2_backends, account_id, region)
+    return lookup(ec2_backends, account_id, region)
 
 
 def all_ec2_backends() -> Iterator[Any]:
     from moto.ec2.models import ec2_backends
 
-    return _all(ec2_backends)
+    return each(ec2_backends)
 
 
 def elbv2_backend(account_id: str, region: str) -> Any | None:
     from moto.elbv2.models import elbv2_backends
 
-    return _backend(elbv2_backends, account_id, region)
+    return lookup(elbv2_backends, account_id, region)
 
 
 def servicediscovery_backend(account_id: str, region: str) -> Any | None:
     from moto.servicediscovery.models import servicediscovery_backends
 
-    return _backend(servicediscovery_backends, account_id, region)
+    return lookup(servicediscovery_backends, account_id, region)
 
 
 def logs_backend(account_id: str, region: str) -> Any | None:
     from moto.logs.models import logs_backends
 
-    return _backend(logs_backends, account_id, region)
+    return lookup(logs_backends, account_id, region)
 
 
 def security_group(backend: Any, group_id: str) -> Any | None:

@@ -12,8 +12,6 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-HOP_HEADER = "x-crossgate-hop"
-
 # HTTP APIs answer every response with an ``apigw-requestid`` header (a short base64 id, e.g.
 # ``JbV3yhkdIAMEcAA=``); $context.requestId holds the same value. The header name is what HTTP APIs send
 # (observed; the developer guide lists it nowhere), REST APIs send x-amzn-RequestId instead.

@@ -11,6 +11,7 @@ from moto.core.responses import ActionResult
 from moto.ec2.exceptions import EC2ClientError
 from moto.moto_api._internal import mock_random
 
+from crossgate.emulator import backends
 from crossgate.emulator.patches.base import result_item, wrap
 
 
@@ -187,8 +188,7 @@ def _all_ec2_backends() -> Iterator[Any]:
     """Every EC2 backend already instantiated, across accounts and regions (no new ones created)."""
     from moto.ec2.models import ec2_backends
 
-    for regional in list(ec2_backends.values()):
-        yield from list(dict.values(regional))
+    return backends.each(ec2_backends)
 
 
 def _endpoint_connections(service_backend: Any) -> list[dict[str, Any]]:

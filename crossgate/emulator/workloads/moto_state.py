@@ -12,6 +12,8 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
 
+from crossgate.emulator.backends import existing, lookup
+
 
 def moto_lock() -> AbstractContextManager[Any]:
     from moto.core.base_backend import backend_lock
@@ -20,27 +22,16 @@ def moto_lock() -> AbstractContextManager[Any]:
     return lock
 
 
-def _existing(backend_dict: Any) -> Iterator[tuple[str, str, Any]]:
-    for account_id, regional in list(dict.items(backend_dict)):
-        for region, backend in list(dict.items(regional)):
-            yield account_id, region, backend
-
-
-def _backend(backend_dict: Any, account_id: str, region: str) -> Any | None:
-    regional = dict.get(backend_dict, account_id)
-    return None if regional is None else dict.get(regional, region)
-
-
 def ec2_backend(account_id: str, region: str) -> Any | None:
     from moto.ec2.models import ec2_backends
 
-    return _backend(ec2_backends, account_id, region)
+    return lookup(ec2_backends, account_id, region)
 
 
 def elbv2_backend(account_id: str, region: str) -> Any | None:
     from moto.elbv2.models import elbv2_backends
 
-    return _backend(elbv2_backends, account_id, region)
+    return lookup(elbv2_backends, account_id, region)
 
 
 @dataclass(frozen=True)
@@ -60,7 +51,7 @@ class ServiceRef:
 def ecs_backends() -> Iterator[tuple[str, str, Any]]:
     from moto.ecs.models import ecs_backends as backends
 
-    yield from _existing(backends)
+    yield from existing(backends)
 
 
 def ecs_services() -> Iterator[ServiceRef]:
@@ -84,7 +75,7 @@ def target_groups() -> Iterator[tuple[str, str, Any]]:
     """(account, region, FakeTargetGroup) for every target group in every emulated account."""
     from moto.elbv2.models import elbv2_backends
 
-    for account_id, region, backend in _existing(elbv2_backends):
+    for account_id, region, backend in existing(elbv2_backends):
         for group in list(backend.target_groups.values()):
             yield account_id, region, group
 
