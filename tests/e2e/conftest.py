@@ -7,14 +7,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
-from crossgate import emulator
+from crossgate import emulator, names
 from crossgate.config import Environment, load_environment
+from crossgate.emulator.settings import HOP_HEADER
 from crossgate.ops.aws_sessions import AccountSessions
 from crossgate.ops.local_workloads import map_local_workloads
 from crossgate.runner.orchestrate import Orchestrator, StackOutcome
 from crossgate.synth import Manifest, synthesize
+from crossgate.target import Target
 
 
 @dataclass
@@ -35,6 +38,16 @@ class Deployment:
 
     def provider_client(self, name: str, service: str) -> Any:
         return self.sessions.client(self.env.config.services[name], service)
+
+    def gateway_url(self) -> str:
+        """The local URL the emulator serves this env's API at."""
+        central = self.outputs()[names.central_stack(self.env.name)]
+        return Target("emulator", self.sessions.emulator_url).gateway_url(central["api_id"], central["api_endpoint"])
+
+
+def hop(response: httpx.Response) -> str:
+    """The emulator's diagnostic: which hop answered or refused, and why."""
+    return response.headers.get(HOP_HEADER, "")
 
 
 @pytest.fixture(scope="session")

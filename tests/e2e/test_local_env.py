@@ -17,8 +17,7 @@ from crossgate.ops.doctor import run_doctor
 from crossgate.ops.smoke import render_table, run_smoke
 from crossgate.paths import ENVS
 from crossgate.runner.terraform import Terraform, TerraformError
-from crossgate.target import Target
-from tests.e2e.conftest import Deployment, deploy
+from tests.e2e.conftest import Deployment, deploy, hop
 
 pytestmark = [pytest.mark.e2e, pytest.mark.terraform]
 
@@ -90,17 +89,8 @@ def test_integration_and_routes(local: Deployment) -> None:
     assert {r["Target"] for r in routes.values()} == {f"integrations/{wiring['integration_id']}"}
 
 
-def _gateway(local: Deployment) -> str:
-    central = local.outputs()["local-central"]
-    return Target("emulator", local.sessions.emulator_url).gateway_url(central["api_id"], central["api_endpoint"])
-
-
 def _get(url: str) -> httpx.Response:
     return httpx.get(url, timeout=35)
-
-
-def _hop(response: httpx.Response) -> str:
-    return response.headers.get("x-crossgate-hop", "")
 
 
 def _wait_for(condition: Callable[[], bool], seconds: float, what: str) -> None:
@@ -132,7 +122,7 @@ def test_the_seed_scenario_passes_through_the_gateway(local: Deployment) -> None
     """The README's curl scenario: client -> HTTP API -> VPC link -> Cloud Map -> endpoint -> PrivateLink ->
     NLB -> a Fargate task of the provider account, which really runs (python -m service)."""
     _wait_for(lambda: len(_healthy_targets(local)) == 2, 90, "both tasks healthy")
-    report = run_smoke(_gateway(local))
+    report = run_smoke(local.gateway_url())
     assert report.ok, render_table(report)
 
 
@@ -141,15 +131,15 @@ def test_requests_spread_over_both_tasks(local: Deployment) -> None:
     assert len(ips) == 2, ips
     seen = set()
     for _ in range(40):
-        response = _get(_gateway(local) + "/employees")
-        assert response.status_code == 200, (response.text, _hop(response))
-        seen.update(ip for ip in ips if f"-> {ip}:8080" in _hop(response))
+        response = _get(local.gateway_url() + "/employees")
+        assert response.status_code == 200, (response.text, hop(response))
+        seen.update(ip for ip in ips if f"-> {ip}:8080" in hop(response))
     assert seen == ips
 
 
 def test_access_log_lines_carry_status_and_route_key(local: Deployment) -> None:
     central = local.outputs()["local-central"]
-    assert _get(_gateway(local) + "/employees/999999").status_code == 404  # the service's own 404
+    assert _get(local.gateway_url() + "/employees/999999").status_code == 404  # the service's own 404
     api = local.central_client("apigatewayv2")
     stage = api.get_stage(ApiId=central["api_id"], StageName="$default")
     group = stage["AccessLogSettings"]["DestinationArn"].split(":log-group:", 1)[1].removesuffix(":*")
@@ -163,18 +153,18 @@ def test_access_log_lines_carry_status_and_route_key(local: Deployment) -> None:
     assert ("ANY /employees", "200") in routes and ("ANY /employees/{proxy+}", "404") in routes
 
 
-def test_each_break_answers_as_aws_and_names_the_hop(local: Deployment) -> None:
+def test_each_break_answers_as_aws_and_names_thehop(local: Deployment) -> None:
     outputs = local.outputs()
     wiring = outputs["local-central"]["services"]["employee"]
-    url = _gateway(local) + "/employees"
+    url = local.gateway_url() + "/employees"
     central_ec2 = local.central_client("ec2")
     (endpoint,) = central_ec2.describe_vpc_endpoints(VpcEndpointIds=[wiring["endpoint_id"]])["VpcEndpoints"]
     endpoint_sg = endpoint["Groups"][0]["GroupId"]
 
     def broken(hop: str) -> None:
         response = _get(url)
-        assert (response.status_code, response.json(), _hop(response).split(";")[0]) == (
-            503, {"message": "Service Unavailable"}, hop), _hop(response)
+        assert (response.status_code, response.json(), hop(response).split(";")[0]) == (
+            503, {"message": "Service Unavailable"}, hop), hop(response)
 
     # the endpoint's security group stops admitting the VPC link
     rules = central_ec2.describe_security_group_rules(
@@ -201,7 +191,7 @@ def test_each_break_answers_as_aws_and_names_the_hop(local: Deployment) -> None:
         discovery.register_instance(ServiceId=service_id, InstanceId=instance["Id"],
                                     Attributes={**instance["Attributes"], "AWS_INSTANCE_PORT": "9999"})
     response = _get(url)
-    assert response.status_code == 503 and "9999" in _hop(response), _hop(response)
+    assert response.status_code == 503 and "9999" in hop(response), hop(response)
     # the target deregistered from the NLB's target group
     assert all(o.ok for o in local.orchestrator.run("deploy"))
     elbv2 = local.provider_client("employee", "elbv2")
@@ -218,13 +208,13 @@ def test_each_break_answers_as_aws_and_names_the_hop(local: Deployment) -> None:
         ServiceId=outputs["local-provider-employee"]["endpoint_service_id"],
         RemoveAllowedPrincipals=[f"arn:aws:iam::{CENTRAL}:root"])
     response = _get(url)
-    assert response.status_code == 200, _hop(response)
+    assert response.status_code == 200, hop(response)
     assert all(o.ok for o in local.orchestrator.run("deploy"))
     assert _get(url).status_code == 200
 
 
 def test_a_stopped_task_is_replaced_and_all_stopped_is_503(local: Deployment) -> None:
-    url = _gateway(local) + "/employees"
+    url = local.gateway_url() + "/employees"
     ecs = local.provider_client("employee", "ecs")
     before = _task_ips(local)
     arns = ecs.list_tasks(cluster="local-employee", desiredStatus="RUNNING")["taskArns"]
@@ -237,7 +227,7 @@ def test_a_stopped_task_is_replaced_and_all_stopped_is_503(local: Deployment) ->
     ecs.update_service(cluster="local-employee", service="local-employee", desiredCount=0)
     _wait_for(lambda: not _task_ips(local), 60, "the tasks to stop")
     _wait_for(lambda: _get(url).status_code == 503, 30, "503 with no task")
-    assert _hop(_get(url)).startswith("target-group"), _hop(_get(url))
+    assert hop(_get(url)).startswith("target-group"), hop(_get(url))
     ecs.update_service(cluster="local-employee", service="local-employee", desiredCount=2)
     _wait_for(lambda: len(_healthy_targets(local)) == 2, 90, "both tasks back")
     assert _get(url).status_code == 200

@@ -23,9 +23,8 @@ from crossgate.ops.request_auth import BearerAuth, SigV4ExecuteApiAuth
 from crossgate.ops.smoke import render_table, run_smoke
 from crossgate.paths import ENVS
 from crossgate.runner.terraform import Terraform
-from crossgate.target import Target
 from service.localrun import serve_local
-from tests.e2e.conftest import Deployment, deploy
+from tests.e2e.conftest import Deployment, deploy, hop
 
 pytestmark = [pytest.mark.e2e, pytest.mark.terraform]
 
@@ -179,11 +178,6 @@ def test_routes_carry_their_authorization(multi: Deployment) -> None:
     assert routes["GET /reports"]["AuthorizationType"] == "AWS_IAM"
 
 
-def _gateway(multi: Deployment) -> str:
-    central = multi.outputs()["multi-central"]
-    return Target("emulator", multi.sessions.emulator_url).gateway_url(central["api_id"], central["api_endpoint"])
-
-
 def _token(multi: Deployment, **claims: Any) -> str:
     return EmulatorControl(multi.sessions.emulator_url or "").token(audience="api://crossgate", **claims)
 
@@ -192,25 +186,21 @@ def _served(multi: Deployment, path: str, headers: dict[str, str] | None = None)
     """GET through the gateway, waiting out a workload that is still starting (503 from the NLB)."""
     deadline = time.monotonic() + 90
     while True:
-        response = httpx.get(_gateway(multi) + path, headers=headers, timeout=35)
+        response = httpx.get(multi.gateway_url() + path, headers=headers, timeout=35)
         if response.status_code != 503 or time.monotonic() > deadline:
             return response
         time.sleep(1)
-
-
-def _hop(response: httpx.Response) -> str:
-    return response.headers.get("x-crossgate-hop", "")
 
 
 def test_jwt_route_through_the_gateway(multi: Deployment) -> None:
     good = _token(multi, scopes=["employees.read"])
     assert _served(multi, "/employees", {"Authorization": f"Bearer {good}"}).status_code == 200
     with httpx.Client(timeout=30, auth=BearerAuth(good)) as client:
-        report = run_smoke(_gateway(multi), client=client)
+        report = run_smoke(multi.gateway_url(), client=client)
     assert report.ok, render_table(report)
 
     def answer(headers: dict[str, str]) -> tuple[int, Any, str]:
-        response = httpx.get(_gateway(multi) + "/employees", headers=headers, timeout=30)
+        response = httpx.get(multi.gateway_url() + "/employees", headers=headers, timeout=30)
         return response.status_code, response.json(), response.headers.get("www-authenticate", "")
 
     assert answer({})[:2] == (401, {"message": "Unauthorized"})
@@ -222,10 +212,10 @@ def test_jwt_route_through_the_gateway(multi: Deployment) -> None:
 
 
 def test_unreachable_issuer_is_401_and_the_diagnostic_says_how(multi: Deployment) -> None:
-    response = httpx.get(_gateway(multi) + "/payroll", headers={"Authorization": f"Bearer {_token(multi)}"},
+    response = httpx.get(multi.gateway_url() + "/payroll", headers={"Authorization": f"Bearer {_token(multi)}"},
                          timeout=30)
     assert (response.status_code, response.json()) == (401, {"message": "Unauthorized"})
-    assert "JWKS" in _hop(response) and LOCAL_ISSUER_URL in _hop(response), _hop(response)
+    assert "JWKS" in hop(response) and LOCAL_ISSUER_URL in hop(response), hop(response)
 
 
 def test_iam_route_through_the_gateway(multi: Deployment) -> None:
@@ -242,7 +232,7 @@ def test_iam_route_through_the_gateway(multi: Deployment) -> None:
     def signed(user: str) -> httpx.Response:
         credentials = AwsCredentials(keys[user]["AccessKeyId"], keys[user]["SecretAccessKey"])
         with httpx.Client(timeout=35, auth=SigV4ExecuteApiAuth(credentials, "us-west-1")) as client:
-            return client.get(_gateway(multi) + "/reports")
+            return client.get(multi.gateway_url() + "/reports")
 
     reports_log = Path(next(t["log_path"] for t in EmulatorControl(multi.sessions.emulator_url or "").tasks()
                             if t["service"] == "multi-reports"))
@@ -251,7 +241,7 @@ def test_iam_route_through_the_gateway(multi: Deployment) -> None:
         return reports_log.read_text().count('"path": "/reports"')
 
     seen_before = requests_seen()
-    unsigned = httpx.get(_gateway(multi) + "/reports", timeout=30)
+    unsigned = httpx.get(multi.gateway_url() + "/reports", timeout=30)
     assert (unsigned.status_code, unsigned.json()) == (403, {"message": "Forbidden"})
     assert signed("nobody").status_code == 403
     assert requests_seen() == seen_before, "a refused request must not reach the task"
@@ -259,8 +249,8 @@ def test_iam_route_through_the_gateway(multi: Deployment) -> None:
     while (allowed := signed("reports-reader")).status_code == 503 and time.monotonic() < deadline:
         time.sleep(1)
     # the demo service answers 404 for /reports: the request crossed the region and reached the task
-    assert allowed.status_code == 404 and _hop(allowed).startswith("workload"), _hop(allowed)
-    assert "us-east-1" in _hop(allowed) or "vpce-svc" in _hop(allowed)
+    assert allowed.status_code == 404 and hop(allowed).startswith("workload"), hop(allowed)
+    assert "us-east-1" in hop(allowed) or "vpce-svc" in hop(allowed)
 
 
 def test_bring_your_own_nlb_target_is_served_by_its_mapped_server(multi: Deployment) -> None:
@@ -275,18 +265,18 @@ def test_bring_your_own_nlb_target_is_served_by_its_mapped_server(multi: Deploym
     finally:
         api.update_route(ApiId=central["api_id"], RouteId=route["RouteId"], AuthorizationType="JWT",
                          AuthorizerId=route["AuthorizerId"], AuthorizationScopes=route["AuthorizationScopes"])
-    assert response.status_code == 404 and _hop(response).startswith("workload"), _hop(response)
-    assert f"{BYO_TARGET_IP}:443" in _hop(response)
+    assert response.status_code == 404 and hop(response).startswith("workload"), hop(response)
+    assert f"{BYO_TARGET_IP}:443" in hop(response)
 
 
 def test_lambda_authorizer_allows_and_denies(multi: Deployment) -> None:
-    url = _gateway(multi) + "/reports/monthly"
+    url = multi.gateway_url() + "/reports/monthly"
     missing = httpx.get(url, timeout=30)
-    assert (missing.status_code, missing.json()) == (401, {"message": "Unauthorized"}), _hop(missing)
+    assert (missing.status_code, missing.json()) == (401, {"message": "Unauthorized"}), hop(missing)
     denied = httpx.get(url, headers={"x-pass": "wrong"}, timeout=30)
-    assert (denied.status_code, denied.json()) == (403, {"message": "Forbidden"}), _hop(denied)
+    assert (denied.status_code, denied.json()) == (403, {"message": "Forbidden"}), hop(denied)
     allowed = _served(multi, "/reports/monthly", {"x-pass": "let-me-in"})
-    assert allowed.status_code == 404 and _hop(allowed).startswith("workload"), _hop(allowed)
+    assert allowed.status_code == 404 and hop(allowed).startswith("workload"), hop(allowed)
 
 
 def test_route_throttling_answers_429_then_refills(multi: Deployment) -> None:
@@ -298,7 +288,7 @@ def test_route_throttling_answers_429_then_refills(multi: Deployment) -> None:
     configured = api.get_stage(ApiId=api_id, StageName="$default")["RouteSettings"][route_key]
     assert (configured["ThrottlingRateLimit"], configured["ThrottlingBurstLimit"]) == (50, 100)
     headers = {"Authorization": f"Bearer {_token(multi, scopes=['employees.read'])}"}
-    url = _gateway(multi) + "/employees/1"
+    url = multi.gateway_url() + "/employees/1"
     api.update_stage(ApiId=api_id, StageName="$default", RouteSettings={
         route_key: {**configured, "ThrottlingRateLimit": 1, "ThrottlingBurstLimit": 3}})
     try:
