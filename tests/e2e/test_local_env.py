@@ -161,10 +161,10 @@ def test_each_break_answers_as_aws_and_names_thehop(local: Deployment) -> None:
     (endpoint,) = central_ec2.describe_vpc_endpoints(VpcEndpointIds=[wiring["endpoint_id"]])["VpcEndpoints"]
     endpoint_sg = endpoint["Groups"][0]["GroupId"]
 
-    def broken(hop: str) -> None:
+    def broken(expected_hop: str) -> None:
         response = _get(url)
         assert (response.status_code, response.json(), hop(response).split(";")[0]) == (
-            503, {"message": "Service Unavailable"}, hop), hop(response)
+            503, {"message": "Service Unavailable"}, expected_hop), hop(response)
 
     # the endpoint's security group stops admitting the VPC link
     rules = central_ec2.describe_security_group_rules(
