@@ -37,7 +37,7 @@ class EnvConfigError(CrossgateError):
 
 @dataclass(frozen=True)
 class Environment:
-    """A validated env file and its name (the file's stem, used to prefix stacks and state)."""
+    """A validated env file and its name (its `name:`, else the file's stem; it prefixes stacks and state)."""
 
     name: str
     path: Path
@@ -57,13 +57,7 @@ class Environment:
 def load_environment(path: Path) -> Environment:
     """Parse and validate an env file; raise EnvConfigError naming every problem."""
     shown = str(path)
-    name = path.stem
     problems: list[EnvProblem] = []
-    if not names.ENV_NAME_RE.match(name):
-        problems.append(
-            EnvProblem(shown, "", f"env name {name!r} (the file name) is not DNS-safe; "
-                       "fix: rename the file to lowercase letters, digits and '-'")
-        )
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -83,6 +77,16 @@ def load_environment(path: Path) -> Environment:
             EnvProblem(shown, "", f"must be a YAML mapping with central and services (got {type(raw).__name__})")
         )
         raise EnvConfigError(problems)
+    # An explicit `name:` is the env's identity (stacks, state keys); else the file's name is.
+    explicit = raw.get("name")
+    name = explicit if isinstance(explicit, str) else path.stem
+    if not names.ENV_NAME_RE.match(name):
+        problems.append(
+            EnvProblem(shown, "name", f"env name {name!r} is not DNS-safe; fix: lowercase letters, digits and "
+                       "'-', starting with a letter, at most 24 characters") if isinstance(explicit, str) else
+            EnvProblem(shown, "", f"env name {name!r} (the file name) is not DNS-safe; "
+                       "fix: rename the file to lowercase letters, digits and '-', or set `name:` in it")
+        )
     try:
         config = EnvConfig.model_validate(raw)
     except ValidationError as exc:

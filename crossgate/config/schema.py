@@ -350,6 +350,9 @@ class State(_Strict):
 class EnvConfig(_Strict):
     """One gateway: the central account, the services behind it, and where state lives."""
 
+    name: str | None = Field(
+        default=None, description="the env's identity: prefixes its stacks, state keys and resource names; "
+        "default: the file's name without .yaml (set it to keep an env's identity when renaming the file)")
     target: Literal["aws", "emulator"] = "aws"
     state: State = State()
     central: Central
