@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from crossgate.config import EnvConfigError, Environment, load_environment
+from crossgate.lifecycle.records import StackRecord, env_file_ref
 from crossgate.paths import DEFAULT_OUTDIR, env_file
 from crossgate.synth.stacks import StackTarget, build_app
 from crossgate.target import Target
@@ -22,20 +23,29 @@ from crossgate.target import Target
 REQUEST_VARIABLE = "CROSSGATE_SYNTH_REQUEST"
 
 
-def write_request(path: Path, env: Environment, outdir: Path, emulator_url: str | None) -> None:
-    path.write_text(json.dumps({"env": env.to_json(), "outdir": str(outdir), "emulator_url": emulator_url}))
+def write_request(path: Path, env: Environment, outdir: Path, emulator_url: str | None,
+                  tombstones: tuple[StackRecord, ...] = ()) -> None:
+    # The env file's identity is taken here, where a relative path still means what the user typed.
+    path.write_text(json.dumps({"env": env.to_json(), "outdir": str(outdir), "emulator_url": emulator_url,
+                                "env_file": env_file_ref(env.path),
+                                "tombstones": [record.to_json() for record in tombstones]}))
 
 
-def _from_request(path: Path) -> tuple[Environment, Path, str | None]:
+def _from_request(path: Path) -> tuple[Environment, StackTarget]:
     data = json.loads(path.read_text())
-    return Environment.from_json(data["env"]), Path(data["outdir"]), data["emulator_url"]
+    env = Environment.from_json(data["env"])
+    tombstones = tuple(r for r in map(StackRecord.from_json, data["tombstones"]) if r is not None)
+    return env, StackTarget(outdir=Path(data["outdir"]), target=Target.for_env(env, data["emulator_url"]),
+                            env_file=data["env_file"], tombstones=tombstones)
 
 
-def _from_environment(variables: Mapping[str, str]) -> tuple[Environment, Path, str | None]:
+def _from_environment(variables: Mapping[str, str]) -> tuple[Environment, StackTarget]:
     path = Path(variables["CROSSGATE_ENV_FILE"]) if variables.get("CROSSGATE_ENV_FILE") \
         else env_file(variables.get("CROSSGATE_ENV", "local"))
     outdir = Path(variables.get("CDKTF_OUTDIR") or DEFAULT_OUTDIR)
-    return load_environment(path), outdir, variables.get("CROSSGATE_EMULATOR_URL")
+    env = load_environment(path)
+    return env, StackTarget(outdir=outdir, target=Target.for_env(env, variables.get("CROSSGATE_EMULATOR_URL")),
+                            env_file=env_file_ref(path))
 
 
 def run(variables: Mapping[str, str] | None = None) -> int:
@@ -43,9 +53,9 @@ def run(variables: Mapping[str, str] | None = None) -> int:
     variables = os.environ if variables is None else variables
     try:
         request = variables.get(REQUEST_VARIABLE)
-        env, outdir, url = _from_request(Path(request)) if request else _from_environment(variables)
+        env, target = _from_request(Path(request)) if request else _from_environment(variables)
     except EnvConfigError as exc:
         print(exc, file=sys.stderr)
         return 1
-    build_app(env, StackTarget(outdir=outdir, target=Target.for_env(env, url))).synth()
+    build_app(env, target).synth()
     return 0

@@ -17,6 +17,7 @@ from pathlib import Path
 from crossgate import names
 from crossgate.config import Environment
 from crossgate.errors import CrossgateError
+from crossgate.lifecycle.records import StackRecord
 from crossgate.paths import MAIN_PY, REPO_ROOT
 
 SYNTH_TIMEOUT_SECONDS = 300
@@ -63,17 +64,21 @@ class Manifest:
         return layers
 
 
-def synthesize(env: Environment, outdir: Path, *, hcl: bool = False, emulator_url: str | None = None) -> Manifest:
-    """Write cdktf.out/stacks/<stack>/ for `env` and return its manifest (only this env's stacks)."""
+def synthesize(env: Environment, outdir: Path, *, hcl: bool = False, emulator_url: str | None = None,
+               tombstones: tuple[StackRecord, ...] = ()) -> Manifest:
+    """Write cdktf.out/stacks/<stack>/ for `env` and return its manifest (only this env's stacks).
+
+    ``tombstones``: stacks in the backend that the env no longer declares, synthesized empty (no resources)
+    so that applying them destroys what their state holds (see crossgate.lifecycle)."""
     from crossgate.synth.app import REQUEST_VARIABLE, write_request
 
     outdir = outdir.resolve()
     outdir.mkdir(parents=True, exist_ok=True)  # cdktf creates only the last folder
-    own_stacks = stack_names_of(env)
+    own_stacks = stack_names_of(env) | {record.stack for record in tombstones}
     _remove_stale_stack_files(outdir, own_stacks)
     with tempfile.TemporaryDirectory(prefix="crossgate-synth-") as scratch:
         request = Path(scratch) / "request.json"
-        write_request(request, env, outdir, emulator_url)
+        write_request(request, env, outdir, emulator_url, tombstones)
         child_env = {
             **os.environ,
             REQUEST_VARIABLE: str(request),

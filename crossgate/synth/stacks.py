@@ -7,7 +7,8 @@ into module variables and let cross-stack references carry each endpoint service
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ from crossgate.config import (
     Network,
     Service,
 )
+from crossgate.lifecycle.records import OUTPUT_NAME, Kind, StackRecord
 from crossgate.paths import MODULES, state_dir
 from crossgate.synth.aws_provider import AwsProvider, AwsProviderConfig
 from crossgate.synth.tags import default_tags
@@ -41,6 +43,10 @@ class StackTarget:
 
     outdir: Path
     target: Target
+    env_file: str = ""
+    """How the identity records name the env file (crossgate.lifecycle.records.env_file_ref)."""
+    tombstones: Sequence[StackRecord] = field(default_factory=tuple)
+    """Stacks in the backend the env no longer declares: each gets an empty stack that destroys them."""
 
 
 class _CrossgateStack(TerraformStack):
@@ -80,6 +86,14 @@ class _CrossgateStack(TerraformStack):
         # S3 native locking (Terraform >= 1.10); cdktf 0.21's S3Backend has no typed field for it.
         self.add_override("terraform.backend.s3.use_lockfile", True)
 
+    def identity(self, env: Environment, target: StackTarget, creds: Credentials, kind: Kind,
+                 service: str | None) -> None:
+        """The ``crossgate_stack`` output: what finds and destroys this stack once the env drops it."""
+        record = StackRecord(env=env.name, env_file=target.env_file, stack=self.node.id, kind=kind, service=service,
+                             account_id=creds.account_id, region=creds.region, role_arn=creds.role_arn,
+                             profile=creds.profile)
+        TerraformOutput(self, OUTPUT_NAME, value=record.to_json())
+
     def module(self, construct_id: str, module_name: str, variables: dict[str, Any]) -> TerraformHclModule:
         """A call of one of crossgate's HCL modules, by a path relative to this stack's folder."""
         return TerraformHclModule(
@@ -97,6 +111,7 @@ class ProviderStack(_CrossgateStack):
         service = env.config.services[service_name]
         name = names.provider_stack(env.name, service_name)
         super().__init__(scope, name, env, target, service, {"crossgate:service": service_name})
+        self.identity(env, target, service, "provider", service_name)
         self.service = self.module(PROVIDER_MODULE, "provider", provider_variables(env, service_name))
         self.endpoint_service_name = self.service.get_string("endpoint_service_name")
         for output in ("endpoint_service_name", "endpoint_service_id", "nlb_arn"):
@@ -110,17 +125,30 @@ class CentralStack(_CrossgateStack):
                  target: StackTarget) -> None:
         super().__init__(scope, names.central_stack(env.name), env, target, env.config.central,
                          {"crossgate:service": "central"})
+        self.identity(env, target, env.config.central, "central", None)
         service_names = {svc: stack.endpoint_service_name for svc, stack in providers.items()}
         self.central = self.module(CENTRAL_MODULE, "central", central_variables(env, service_names))
         for output in ("api_endpoint", "api_id", "vpc_link_id", "namespace_id", "services"):
             TerraformOutput(self, output, value=self.central.get(output))
 
 
+class TombstoneStack(_CrossgateStack):
+    """A stack the env file no longer declares: its backend and provider (from its identity record), no
+    resources, so terraform plans every resource in its state as a destroy."""
+
+    def __init__(self, scope: Construct, env: Environment, record: StackRecord, target: StackTarget) -> None:
+        creds = Credentials(account_id=record.account_id, region=record.region, role_arn=record.role_arn,
+                            profile=record.profile)
+        super().__init__(scope, record.stack, env, target, creds, {})
+
+
 def build_app(env: Environment, target: StackTarget) -> App:
-    """All stacks of one environment in one CDKTF app; synth is the caller's."""
+    """All stacks of one environment (and tombstones of the ones it dropped) in one CDKTF app."""
     app = App(outdir=str(target.outdir), skip_validation=False)
     providers = {svc: ProviderStack(app, env, svc, target) for svc in env.config.services}
     CentralStack(app, env, providers, target)
+    for record in target.tombstones:
+        TombstoneStack(app, env, record, target)
     return app
 
 
