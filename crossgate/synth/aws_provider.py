@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from cdktf import TerraformProvider
 from constructs import Construct
+
+from crossgate.synth.engine import TerraformProvider
 
 # Admits 5.100.0 (installed here) and needs 5.83 for cross-region PrivateLink (`service_region`).
 AWS_PROVIDER_CONSTRAINT = ">= 5.83, < 7.0"

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cdktf import App, LocalBackend, S3Backend, TerraformHclModule, TerraformOutput, TerraformStack
 from constructs import Construct
 
 from crossgate import names
@@ -30,6 +29,14 @@ from crossgate.config import (
 from crossgate.lifecycle.records import OUTPUT_NAME, Kind, StackRecord
 from crossgate.paths import MODULES, state_dir
 from crossgate.synth.aws_provider import AwsProvider, AwsProviderConfig
+from crossgate.synth.engine import (
+    App,
+    LocalBackend,
+    S3Backend,
+    TerraformHclModule,
+    TerraformOutput,
+    TerraformStack,
+)
 from crossgate.synth.tags import default_tags
 from crossgate.target import Target
 
