@@ -37,6 +37,9 @@ Differences patched (one :class:`Patch` each, in :data:`PATCHES`):
 * EFS PutBackupPolicy is not implemented (``aws_efs_backup_policy`` retries until it times out), and
   DescribeBackupPolicy cannot answer ``DISABLED``.
 * EFS DeleteFileSystemPolicy is not implemented (destroying ``aws_efs_file_system_policy`` never ends).
+* EC2 maps AZ names to AZ ids the same way in every account (AWS: per account in its oldest regions);
+  DescribeVpcEndpointServices hides other accounts' services and gives no AZ ids; CreateVpcEndpoint accepts
+  subnets in AZs the service's NLB does not cover.
 
 Claims checked and found false (no patch needed):
 
@@ -54,7 +57,16 @@ Claims checked and found false (no patch needed):
 
 from __future__ import annotations
 
-from crossgate.emulator.patches import apigatewayv2, ec2, ecs, efs, elbv2, servicediscovery, target_health
+from crossgate.emulator.patches import (
+    apigatewayv2,
+    availability_zones,
+    ec2,
+    ecs,
+    efs,
+    elbv2,
+    servicediscovery,
+    target_health,
+)
 from crossgate.emulator.patches.base import Patch
 
 PATCHES: tuple[Patch, ...] = (
@@ -72,6 +84,17 @@ PATCHES: tuple[Patch, ...] = (
         "vpc-endpoint-addressing",
         "interface endpoint ENIs get in-subnet or pinned IPs; ServiceRegion is stored",
         ec2.patch_vpc_endpoint_addressing,
+    ),
+    Patch(
+        "availability-zones-per-account",
+        "AZ names map to AZ ids per account (deterministic); CreateSubnet by name or AvailabilityZoneId uses that map",
+        availability_zones.patch_availability_zones_per_account,
+    ),
+    Patch(
+        "endpoint-service-zones-for-consumers",
+        "DescribeVpcEndpointServices shows allowed foreign services in the caller's AZ names (+ ids); "
+        "interface endpoints only in AZ ids the service serves",
+        availability_zones.patch_endpoint_service_zones_for_consumers,
     ),
     Patch(
         "describe-vpc-endpoint-connections",
