@@ -6,7 +6,9 @@ from crossgate.cli.commands import (
     destroy,
     diagram,
     doctor,
+    eject,
     emulator,
+    iam,
     outputs,
     plan,
     smoke,
@@ -15,4 +17,5 @@ from crossgate.cli.commands import (
     unlock,
 )
 
-COMMANDS = (synth, plan, deploy, destroy, outputs, demo, unlock, doctor, diagram, emulator, smoke, token)
+COMMANDS = (synth, plan, deploy, destroy, outputs, demo, unlock, doctor, diagram, emulator, smoke, token, eject,
+            iam)
