@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from crossgate import emulator, names
-from crossgate.config import Environment
+from crossgate.config import Credentials, Environment
 from crossgate.eject.sources import ModuleSources
 from crossgate.synth.manifest import Manifest
 
@@ -26,6 +26,7 @@ def render_readme(env: Environment, manifest: Manifest, sources: ModuleSources, 
     destroy_order = [name for layer in reversed(layers) for name in layer]
     central = names.central_stack(env.name)
     rows = []
+    creds: Credentials
     for name in apply_order:
         if name == central:
             creds, role = env.config.central, "central: endpoints, Cloud Map, VPC link, HTTP API"

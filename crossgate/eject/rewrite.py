@@ -95,7 +95,8 @@ def rewrite_consumer(config: dict[str, Any], renames: Renames) -> dict[str, Any]
         name = renames.states.get(stack, CROSS_INPUT + stack)
         return f"data.terraform_remote_state.{name}.outputs.{renames.outputs.get(stack, {}).get(output, output)}"
 
-    return _map_strings(out, lambda text: REFERENCE.sub(replace, text))
+    renamed: dict[str, Any] = _map_strings(out, lambda text: REFERENCE.sub(replace, text))
+    return renamed
 
 
 def rewrite_module_sources(config: dict[str, Any], stack_dir: Path, sources: ModuleSources) -> dict[str, Any]:
