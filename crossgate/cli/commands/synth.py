@@ -13,12 +13,18 @@ from crossgate.synth import synthesize
 def register(sub: SubParsers[argparse.ArgumentParser]) -> None:
     p = add_command(sub, "synth", "write Terraform for every stack to cdktf.out/stacks/<stack>/", run)
     add_stack_options(p)
-    p.add_argument("--hcl", action="store_true", help="write plain .tf (cdk.tf) instead of JSON")
+    p.add_argument("--hcl", action="store_true",
+                   help="write plain, terraform-fmt-clean .tf (cdk.tf) instead of JSON (for folders to keep, "
+                        "see crossgate eject)")
 
 
 def run(args: argparse.Namespace) -> int:
     options = StackOptions.from_args(args)
-    manifest = synthesize(load_env(options.env), options.outdir, hcl=args.hcl, emulator_url=options.emulator_url)
+    manifest = synthesize(load_env(options.env), options.outdir, emulator_url=options.emulator_url)
+    if args.hcl:
+        from crossgate.eject.synth_hcl import json_to_hcl
+
+        json_to_hcl(manifest)
     for stack in manifest.stacks:
         print(f"{stack.name:<34} {os.path.relpath(stack.directory)}")
     return 0
