@@ -9,16 +9,20 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from crossgate import emulator
 from crossgate.config import Environment, load_environment
 from crossgate.errors import CrossgateError
+from crossgate.lifecycle import orphans
+from crossgate.lifecycle.assess import Assessment, assess
 from crossgate.paths import env_file
 from crossgate.runner.orchestrate import Orchestrator, Reporter
 from crossgate.synth import Manifest, synthesize
+from crossgate.synth.manifest import stack_names_of
 from crossgate.target import Target
 
 EMULATOR_URL_VARIABLE = "CROSSGATE_EMULATOR_URL"
@@ -53,9 +57,14 @@ class Context:
     manifest: Manifest
     parallelism: int
     started_emulator: bool = False
+    lifecycle: Assessment | None = None
+    """What the state backend holds beyond the env file (crossgate.lifecycle)."""
+    tombstones: Manifest | None = field(default=None)
+    """Empty stacks that destroy the orphans (stacks in the backend the env no longer declares)."""
 
-    def orchestrator(self, report: Reporter | None = None, *, collect_plans: bool = False) -> Orchestrator:
-        orchestrator = Orchestrator(self.manifest, extra_env=self.target.terraform_env(),
+    def orchestrator(self, report: Reporter | None = None, *, collect_plans: bool = False,
+                     manifest: Manifest | None = None) -> Orchestrator:
+        orchestrator = Orchestrator(manifest or self.manifest, extra_env=self.target.terraform_env(),
                                     parallelism=self.parallelism, collect_plans=collect_plans)
         if report is not None:
             orchestrator.report = report
@@ -90,11 +99,16 @@ def open_target(env: Environment, emulator_url: str | None, *, may_start: bool) 
 
 @contextlib.contextmanager
 def open_context(options: StackOptions, *, may_start: bool = False) -> Iterator[Context]:
-    """Load and validate the env, reach its target, synthesize its stacks; yield the command's context."""
+    """Load and validate the env, reach its target, read its state backend (refusing an env file that
+    would take over another's state), synthesize its stacks and the tombstones of the ones it dropped."""
     env = load_env(options.env)
     with open_target(env, options.emulator_url, may_start=may_start) as (target, started):
-        manifest = synthesize(env, options.outdir, emulator_url=target.emulator_url)
-        yield Context(env, target, select_stacks(manifest, options.stacks), options.parallelism, started)
+        lifecycle = assess(env, target, stack_names_of(env))
+        for note in lifecycle.notes:
+            print(f"crossgate: note: {note}", file=sys.stderr, flush=True)
+        manifest = synthesize(env, options.outdir, emulator_url=target.emulator_url, tombstones=lifecycle.orphans)
+        own, tombstones = orphans.split(select_stacks(manifest, options.stacks), lifecycle.orphan_names)
+        yield Context(env, target, own, options.parallelism, started, lifecycle, tombstones)
 
 
 def select_stacks(manifest: Manifest, wanted: tuple[str, ...]) -> Manifest:

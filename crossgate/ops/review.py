@@ -82,10 +82,12 @@ class Review:
     security: tuple[ResourceChange, ...]
     by_module: dict[str, tuple[ResourceChange, ...]] = field(default_factory=dict)
     diagram: str | None = None
+    removed: tuple[str, ...] = ()
+    """Stacks the env file no longer declares, to be destroyed whole (a service disappears): shown first."""
 
     @property
     def has_changes(self) -> bool:
-        return any(s.total for s in self.summaries)
+        return any(s.total for s in self.summaries) or bool(self.removed)
 
 
 def _action(actions: list[str]) -> str | None:
@@ -156,8 +158,10 @@ def _security_reasons(resource_type: str, action: str) -> tuple[str, ...]:
     return tuple(reasons)
 
 
-def build_review(plans: dict[str, dict[str, Any]], diagram: str | None = None) -> Review:
-    """A review of every stack's plan JSON (`terraform show -json <planfile>`), keyed by stack name."""
+def build_review(plans: dict[str, dict[str, Any]], diagram: str | None = None,
+                 removed: tuple[str, ...] = ()) -> Review:
+    """A review of every stack's plan JSON (`terraform show -json <planfile>`), keyed by stack name;
+    ``removed`` names the stacks being destroyed because the env file dropped them (listed first)."""
     summaries: list[StackSummary] = []
     changes: list[ResourceChange] = []
     for stack in sorted(plans):
@@ -179,12 +183,14 @@ def build_review(plans: dict[str, dict[str, Any]], diagram: str | None = None) -
                 attributes=_attributes(rc["change"]),
             ))
         summaries.append(StackSummary(stack, counts["create"], counts["update"], counts["delete"], counts["replace"]))
-    security = tuple(c for c in changes if c.is_security_relevant)
+    # A stack destroyed whole (a service disappears) outranks every other security-relevant change.
+    security = tuple(sorted((c for c in changes if c.is_security_relevant), key=lambda c: c.stack not in removed))
     by_module: dict[str, list[ResourceChange]] = {}
     for change in changes:
         if not change.is_security_relevant:
             by_module.setdefault(f"{change.stack}: {change.module}", []).append(change)
-    return Review(tuple(summaries), security, {k: tuple(v) for k, v in sorted(by_module.items())}, diagram)
+    return Review(tuple(summaries), security, {k: tuple(v) for k, v in sorted(by_module.items())}, diagram,
+                  tuple(sorted(removed)))
 
 
 def render_markdown(review: Review, title: str) -> str:
@@ -203,4 +209,5 @@ def render_json(review: Review) -> str:
         "security": [encode(c) for c in review.security],
         "by_module": {k: [encode(c) for c in v] for k, v in review.by_module.items()},
         "diagram": review.diagram,
+        "removed_stacks": list(review.removed),
     }, indent=2)

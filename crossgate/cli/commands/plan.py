@@ -9,6 +9,8 @@ from crossgate.cli.context import Context, StackOptions, open_context
 from crossgate.cli.exit_codes import EXIT_CHANGES, EXIT_ERROR, EXIT_OK
 from crossgate.cli.flows import Progress, print_outcomes
 from crossgate.cli.options import SubParsers, add_command, add_stack_options
+from crossgate.lifecycle import orphans
+from crossgate.lifecycle.records import env_file_ref
 from crossgate.runner.orchestrate import StackOutcome
 
 
@@ -21,9 +23,18 @@ def register(sub: SubParsers[argparse.ArgumentParser]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    progress = Progress()
     with open_context(StackOptions.from_args(args)) as context:
-        outcomes = context.orchestrator(Progress().report, collect_plans=args.review is not None).run("plan")
+        outcomes = context.orchestrator(progress.report, collect_plans=args.review is not None).run("plan")
+        if context.tombstones and context.tombstones.stacks:
+            # Stacks the env dropped: their plans are their destruction (see crossgate.lifecycle).
+            outcomes += context.orchestrator(progress.report, collect_plans=args.review is not None,
+                                             manifest=context.tombstones).run("plan")
     print_outcomes(outcomes)
+    if context.lifecycle and context.lifecycle.orphans:
+        print("\nto be destroyed (`crossgate deploy --allow-destroy` destroys them after the central stack):")
+        for line in orphans.describe(context.lifecycle, env_file_ref(context.env.path)):
+            print(f"  {line}")
     if any(not o.ok for o in outcomes):
         return EXIT_ERROR
     if args.review is not None:
@@ -37,7 +48,8 @@ def write_review(context: Context, outcomes: list[StackOutcome], path: Path, out
     from crossgate.ops.review import build_review, render_json, render_markdown
 
     plans = {o.stack: o.plan_json for o in outcomes if o.plan_json is not None}
-    review = build_review(plans, diagram=mermaid(context.env))
+    removed = context.lifecycle.orphan_names if context.lifecycle else ()
+    review = build_review(plans, diagram=mermaid(context.env), removed=removed)
     waiting = [o.stack for o in outcomes if o.status == "skipped"]
     title = f"crossgate plan: {context.env.name}" + (f" (not yet planned: {', '.join(waiting)})" if waiting else "")
     text = render_json(review) if output_format == "json" else render_markdown(review, title=title)
