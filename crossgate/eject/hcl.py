@@ -116,27 +116,47 @@ def _string_end(text: str, start: int) -> int:
 
 
 def quote(text: str, *, literal: bool = False) -> str:
-    """A quoted HCL string; ``literal`` escapes template sequences so the text stays as written."""
-    out = []
-    for char in text:
-        if char == "\\":
-            out.append("\\\\")
-        elif char == '"':
-            out.append('\\"')
-        elif char == "\n":
-            out.append("\\n")
-        elif char == "\r":
-            out.append("\\r")
-        elif char == "\t":
-            out.append("\\t")
-        elif ord(char) < 0x20 or ord(char) == 0x7F:
-            out.append(f"\\u{ord(char):04x}")
-        else:
-            out.append(char)
-    result = "".join(out)
-    if literal:
-        result = result.replace("${", "$${").replace("%{", "%%{")
-    return f'"{result}"'
+    """A quoted HCL string; ``literal`` escapes template sequences so the text stays as written.
+
+    In a template, the text of each ``${...}``/``%{...}`` sequence is an expression and goes in verbatim
+    (its own string literals keep their unescaped quotes); only the literal parts are escaped.
+    """
+    out: list[str] = []
+    i = 0
+    while i < len(text):
+        if not literal and text.startswith(("$${", "%%{"), i):
+            out.append(text[i:i + 3])
+            i += 3
+            continue
+        if not literal and text.startswith(("${", "%{"), i):
+            end = _interpolation_end(text, i + 2)
+            if end > 0:
+                out.append(text[i:end + 1])
+                i = end + 1
+                continue
+        if literal and text.startswith(("${", "%{"), i):
+            out.append(text[i] * 2 + "{")
+            i += 2
+            continue
+        out.append(_escape(text[i]))
+        i += 1
+    return '"' + "".join(out) + '"'
+
+
+def _escape(char: str) -> str:
+    if char == "\\":
+        return "\\\\"
+    if char == '"':
+        return '\\"'
+    if char == "\n":
+        return "\\n"
+    if char == "\r":
+        return "\\r"
+    if char == "\t":
+        return "\\t"
+    if ord(char) < 0x20 or ord(char) == 0x7F:
+        return f"\\u{ord(char):04x}"
+    return char
 
 
 def _heredoc(text: str, literal: bool) -> str | None:
