@@ -42,16 +42,19 @@ class Manifest:
 
     outdir: Path
     stacks: tuple[Stack, ...]
+    others: tuple[Stack, ...] = ()
+    """Stacks of the same synth left out of this run (``--stack``): looked up as dependencies, never run."""
 
     def stack(self, name: str) -> Stack:
-        for stack in self.stacks:
+        for stack in (*self.stacks, *self.others):
             if stack.name == name:
                 return stack
         raise KeyError(name)
 
     def layers(self) -> list[list[Stack]]:
-        """Stacks grouped so each group depends only on earlier groups (a group may run in parallel)."""
-        done: set[str] = set()
+        """Stacks grouped so each group depends only on earlier groups (a group may run in parallel).
+        A dependency left out of this run (``others``) does not hold its dependents back."""
+        done: set[str] = {s.name for s in self.others}
         remaining = list(self.stacks)
         layers: list[list[Stack]] = []
         while remaining:
