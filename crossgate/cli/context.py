@@ -118,7 +118,8 @@ def select_stacks(manifest: Manifest, wanted: tuple[str, ...]) -> Manifest:
     unknown = sorted(set(wanted) - {s.name for s in manifest.stacks})
     if unknown:
         raise CliError(f"unknown stack(s) {unknown}; this env has {[s.name for s in manifest.stacks]}")
-    return Manifest(manifest.outdir, tuple(s for s in manifest.stacks if s.name in wanted))
+    return Manifest(manifest.outdir, tuple(s for s in manifest.stacks if s.name in wanted),
+                    others=tuple(s for s in manifest.stacks if s.name not in wanted))
 
 
 def default_emulator_url() -> str | None:

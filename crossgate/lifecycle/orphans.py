@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from crossgate.lifecycle.assess import Assessment
 from crossgate.lifecycle.backend import LifecycleError
@@ -17,7 +18,7 @@ def split(manifest: Manifest, tombstones: tuple[str, ...]) -> tuple[Manifest, Ma
     """The env's own stacks, and the tombstones (run after them, never interleaved)."""
     own = tuple(s for s in manifest.stacks if s.name not in tombstones)
     dropped = tuple(s for s in manifest.stacks if s.name in tombstones)
-    return Manifest(manifest.outdir, own), Manifest(manifest.outdir, dropped)
+    return replace(manifest, stacks=own), Manifest(manifest.outdir, dropped)  # own keeps `others` (--stack)
 
 
 def describe(assessment: Assessment, env_file: str) -> list[str]:
