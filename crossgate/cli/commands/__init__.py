@@ -1,6 +1,7 @@
 """One module per command; each has ``register(sub)`` (its options) and ``run(args) -> exit code``."""
 
 from crossgate.cli.commands import (
+    ci,
     demo,
     deploy,
     destroy,
@@ -18,4 +19,4 @@ from crossgate.cli.commands import (
 )
 
 COMMANDS = (synth, plan, deploy, destroy, outputs, demo, unlock, doctor, diagram, emulator, smoke, token, eject,
-            iam)
+            iam, ci)

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import shutil
 from pathlib import Path
 
-from crossgate.cli.context import Context, StackOptions, open_context
+from crossgate.cli.context import CliError, Context, StackOptions, open_context
 from crossgate.cli.exit_codes import EXIT_CHANGES, EXIT_ERROR, EXIT_OK
 from crossgate.cli.flows import Progress, print_outcomes
 from crossgate.cli.options import SubParsers, add_command, add_stack_options
 from crossgate.lifecycle import orphans
 from crossgate.lifecycle.records import env_file_ref
 from crossgate.runner.orchestrate import StackOutcome
+from crossgate.runner.terraform import PLAN_DIR, PLAN_FILE
 
 
 def register(sub: SubParsers[argparse.ArgumentParser]) -> None:
@@ -20,9 +22,17 @@ def register(sub: SubParsers[argparse.ArgumentParser]) -> None:
     p.add_argument("--detailed-exitcode", action="store_true", help="exit 2 when any stack has changes")
     p.add_argument("--review", type=Path, metavar="FILE", help="write a review report of the plans to FILE")
     p.add_argument("--format", choices=("markdown", "json"), default="markdown", help="review format")
+    p.add_argument("--plan-out", type=Path, metavar="FILE",
+                   help="with exactly one --stack: save its plan to FILE (what `terraform apply FILE` in the stack "
+                        "folder applies, e.g. Atlantis's $PLANFILE); FILE is removed when the stack waits for "
+                        "unapplied dependencies or the plan fails")
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.plan_out is not None:
+        if len(args.stack) != 1:
+            raise CliError("--plan-out saves one stack's plan: give exactly one --stack with it")
+        args.plan_out.unlink(missing_ok=True)  # never leave an older plan where a CI engine would apply it
     progress = Progress()
     with open_context(StackOptions.from_args(args)) as context:
         outcomes = context.orchestrator(progress.report, collect_plans=args.review is not None).run("plan")
@@ -39,6 +49,8 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_ERROR
     if args.review is not None:
         write_review(context, outcomes, args.review, args.format)
+    if args.plan_out is not None:
+        save_plan(context, outcomes, args.plan_out)
     changed = any(o.status in ("changed", "skipped") for o in outcomes)
     return EXIT_CHANGES if args.detailed_exitcode and changed else EXIT_OK
 
@@ -56,3 +68,16 @@ def write_review(context: Context, outcomes: list[StackOutcome], path: Path, out
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text)
     print(f"review written to {path}")
+
+
+def save_plan(context: Context, outcomes: list[StackOutcome], path: Path) -> None:
+    """Copy the one selected stack's saved plan (private to its folder) to ``path``, readable by its owner only."""
+    (stack,) = context.manifest.stacks
+    outcome = next(o for o in outcomes if o.stack == stack.name)
+    if outcome.status == "skipped":
+        print(f"no plan saved: {stack.name} {outcome.detail}")
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(stack.directory / PLAN_DIR / PLAN_FILE, path)
+    path.chmod(0o600)
+    print(f"plan of {stack.name} saved to {path} (`terraform apply {path}` in {stack.directory} applies it)")
