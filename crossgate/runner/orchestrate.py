@@ -12,6 +12,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
+from crossgate.errors import CrossgateError
 from crossgate.runner import adopt, output_text, recovery
 from crossgate.runner.terraform import LOCK_FILE, PlanResult, Terraform, TerraformError
 from crossgate.synth import Manifest, Stack
@@ -48,6 +49,10 @@ def _hint(stack: Stack, exc: TerraformError) -> str:
                 "`crossgate emulator` still runs and CROSSGATE_EMULATOR_URL points at it; then re-run: "
                 "terraform converges from the state it saved.")
     return ""
+
+
+class LockInUseError(CrossgateError):
+    """A state lock that a live terraform may still hold: releasing it could corrupt the state."""
 
 
 @dataclass(frozen=True)
@@ -246,7 +251,16 @@ class Orchestrator:
         return []
 
     def unlock(self, stack: Stack, lock_id: str) -> None:
-        """Release a stale state lock (left by a killed terraform); only when no other run holds it."""
+        """Release a stale state lock (left by a killed terraform); only when no other run holds it.
+
+        A terraform still working in the stack's folder may be the lock's holder: releasing its lock would
+        let a second run write the same state, so that is refused. (A holder on another machine cannot be
+        seen from here: terraform's lock info names it, and `force-unlock` is the user's call then.)
+        """
+        if recovery.terraform_running_in(stack.directory):
+            raise LockInUseError(
+                f"{stack.name}: a terraform run is still running in {stack.directory} and may hold lock "
+                f"{lock_id}; wait for it to end (or stop it) instead of unlocking")
         tf = self.terraform(stack)
         tf.init()
         tf.run("force-unlock", "-force", "-no-color", lock_id)

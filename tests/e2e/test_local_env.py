@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -15,7 +17,7 @@ import pytest
 from crossgate import emulator
 from crossgate.ops.doctor import run_doctor
 from crossgate.ops.smoke import render_table, run_smoke
-from crossgate.paths import ENVS
+from crossgate.paths import ENVS, REPO_ROOT
 from crossgate.runner.terraform import Terraform, TerraformError
 from tests.e2e.conftest import Deployment, deploy, hop
 
@@ -238,6 +240,86 @@ def test_replan_has_no_changes(local: Deployment) -> None:
         "local-provider-employee": "unchanged", "local-central": "unchanged"}
 
 
+def _cli(local: Deployment, *args: str, timeout: float = 600) -> subprocess.CompletedProcess[str]:
+    """The real command line on this deployment: same emulator, same synth folder (so the same stacks)."""
+    return subprocess.run(
+        [sys.executable, "-m", "crossgate.cli", *args, "--env", "local", "--outdir", str(local.manifest.outdir),
+         "--emulator-url", local.sessions.emulator_url or ""],
+        cwd=REPO_ROOT, capture_output=True, text=True, timeout=timeout, check=False)
+
+
+def test_cli_outputs_json_and_summary(local: Deployment) -> None:
+    as_json = _cli(local, "outputs", "--json")
+    assert as_json.returncode == 0, as_json.stderr
+    outputs = json.loads(as_json.stdout)
+    assert outputs == local.outputs()
+    assert outputs["local-central"]["api_id"] and outputs["local-provider-employee"]["endpoint_service_id"]
+    url = _cli(local, "outputs", "--gateway-url")
+    assert url.returncode == 0 and url.stdout.strip() == local.gateway_url(), url.stderr
+    summary = _cli(local, "outputs")
+    assert summary.returncode == 0 and outputs["local-central"]["api_id"] in summary.stdout, summary.stderr
+
+
+def test_cli_plan_exit_code_2_after_drift_and_review_names_it(local: Deployment, tmp_path: Path) -> None:
+    central = local.outputs()["local-central"]
+    stage = local.central_client("apigatewayv2").get_stage(ApiId=central["api_id"], StageName="$default")
+    group = stage["AccessLogSettings"]["DestinationArn"].split(":log-group:", 1)[1].removesuffix(":*")
+    local.central_client("logs").put_retention_policy(logGroupName=group, retentionInDays=1)  # drift outside terraform
+    review = tmp_path / "review.md"
+    drifted = _cli(local, "plan", "--detailed-exitcode", "--review", str(review))
+    assert drifted.returncode == 2, drifted.stdout + drifted.stderr
+    text = review.read_text()
+    assert "aws_cloudwatch_log_group" in text and "local-central" in text, text
+    deployed = _cli(local, "deploy")
+    assert deployed.returncode == 0, deployed.stdout + deployed.stderr
+    clean = _cli(local, "plan", "--detailed-exitcode")
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+
+
+def test_cli_unlock_refuses_a_lock_whose_holder_still_runs(local: Deployment) -> None:
+    stack = local.manifest.stack("local-central")
+    # `terraform apply` waiting at its approval prompt holds the state lock: a live holder
+    holder = subprocess.Popen(["terraform", "apply", "-no-color"], cwd=stack.directory, stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                              env=_interactive_env(local, stack.directory))
+    try:
+        lock_id = _wait_for_lock(local, "local-central")
+        refused = _cli(local, "unlock", "--stack", "local-central", lock_id)
+        assert refused.returncode == 1, refused.stdout + refused.stderr
+        assert "still running" in refused.stderr and "Traceback" not in refused.stderr, refused.stderr
+        assert _lock_id(local, "local-central") == lock_id, "the lock must still be held"
+    finally:
+        holder.communicate("no\n", timeout=120)
+    assert _lock_id(local, "local-central") is None
+
+
+def _interactive_env(local: Deployment, directory: Path) -> dict[str, str]:
+    """crossgate's environment for terraform in that folder, but asking for approval as a user's terminal does."""
+    env = Terraform(directory, extra_env=local.orchestrator.extra_env).environment()
+    return {k: v for k, v in env.items() if k not in ("TF_INPUT", "TF_IN_AUTOMATION")}
+
+
+def _lock_id(local: Deployment, stack: str) -> str | None:
+    """The ID in the stack's S3 native lock object (``<key>.tflock``), or None when unlocked."""
+    backend = json.loads((local.manifest.stack(stack).directory / "cdk.tf.json").read_text())["terraform"]["backend"]
+    s3 = backend["s3"]
+    client = local.central_client("s3")
+    try:
+        body = client.get_object(Bucket=s3["bucket"], Key=s3["key"] + ".tflock")["Body"].read()
+    except client.exceptions.NoSuchKey:
+        return None
+    return str(json.loads(body)["ID"])
+
+
+def _wait_for_lock(local: Deployment, stack: str) -> str:
+    deadline = time.monotonic() + 300
+    while (lock_id := _lock_id(local, stack)) is None:
+        if time.monotonic() > deadline:
+            raise AssertionError("terraform apply never took its lock")
+        time.sleep(0.5)
+    return lock_id
+
+
 def test_doctor_passes_then_catches_breakage(local: Deployment) -> None:
     assert all(c.ok for c in run_doctor(local.env, local.outputs(), local.sessions))
     outputs = local.outputs()
@@ -289,6 +371,13 @@ def test_wrong_account_credentials_are_refused_before_any_change(local: Deployme
 def test_destroy_leaves_nothing_behind(local: Deployment) -> None:
     outputs = local.outputs()
     api_id = outputs["local-central"]["api_id"]
+    tagged = [{"Name": "tag:crossgate:env", "Values": ["local"]}]
+    accounts = {"central": local.central_client, "provider": lambda svc: local.provider_client("employee", svc)}
+    vpcs = {side: [v["VpcId"] for v in client("ec2").describe_vpcs(Filters=tagged)["Vpcs"]]
+            for side, client in accounts.items()}
+    assert all(vpcs.values()), vpcs
+    assert any(_tagged_roles(client("iam")) for client in accounts.values()), "the env has IAM roles to destroy"
+    assert any(_tagged_log_groups(client("logs")) for client in accounts.values()), "and log groups"
     outcomes = local.orchestrator.run("destroy")
     assert [(o.stack, o.status) for o in outcomes] == [
         ("local-central", "destroyed"), ("local-provider-employee", "destroyed")]
@@ -297,7 +386,15 @@ def test_destroy_leaves_nothing_behind(local: Deployment) -> None:
 
     # Only what this env created: the session's emulator also holds other tests' environments.
     central_ec2 = local.central_client("ec2")
-    tagged = [{"Name": "tag:crossgate:env", "Values": ["local"]}]
+    for side, client in accounts.items():
+        assert _tagged_roles(client("iam")) == [], side
+        assert _tagged_log_groups(client("logs")) == [], side
+        assert client("ec2").describe_network_interfaces(
+            Filters=[{"Name": "vpc-id", "Values": vpcs[side]}])["NetworkInterfaces"] == [], side
+    services = local.central_client("servicediscovery").list_services()["Services"]
+    assert [s["Name"] for s in services if s["Arn"] in str(outputs["local-central"]["services"])] == []
+    groups = local.provider_client("employee", "elbv2").describe_target_groups()["TargetGroups"]
+    assert [g["TargetGroupName"] for g in groups if g["TargetGroupName"].startswith("local-")] == []
     # deleted endpoints stay listed a while with State "deleted", in AWS as in the emulator
     endpoints = [e for e in central_ec2.describe_vpc_endpoints()["VpcEndpoints"] if _env_tag(e) == "local"]
     assert [e["VpcEndpointId"] for e in endpoints if e["State"].lower() != "deleted"] == []
@@ -318,6 +415,19 @@ def test_destroy_leaves_nothing_behind(local: Deployment) -> None:
     ecs = local.provider_client("employee", "ecs")
     assert [c["clusterName"] for c in ecs.describe_clusters(clusters=ecs.list_clusters()["clusterArns"])["clusters"]
             if c["status"] == "ACTIVE" and c["clusterName"].startswith("local-")] == []
+
+
+def _tagged_roles(iam: Any) -> list[str]:
+    """IAM roles carrying this env's tag (IAM has no tag filter on ListRoles: read each role's tags)."""
+    roles = [r["RoleName"] for r in iam.list_roles()["Roles"]]
+    return [name for name in roles
+            if {"Key": "crossgate:env", "Value": "local"} in iam.list_role_tags(RoleName=name)["Tags"]]
+
+
+def _tagged_log_groups(logs: Any) -> list[str]:
+    groups = [g["logGroupName"] for g in logs.describe_log_groups()["logGroups"]]
+    return [name for name in groups
+            if logs.list_tags_log_group(logGroupName=name)["tags"].get("crossgate:env") == "local"]
 
 
 def _env_tag(described: dict[str, object]) -> str | None:
