@@ -7,6 +7,7 @@ client calls. Real targets get nothing of the emulator's (no endpoints, no fake 
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -60,8 +61,15 @@ class Target:
         return {**emulator.backend_settings(self.url), "key": names.state_key(env_name, stack)}
 
     def terraform_env(self) -> dict[str, str]:
-        """Variables terraform and boto3 need on top of the caller's environment."""
-        return emulator.terraform_environment(self.emulator_url) if self.is_emulator and self.emulator_url else {}
+        """Variables terraform runs with on top of the caller's environment.
+
+        Nothing for either target: an emulator stack carries the emulator's fake credentials, endpoints and
+        skip flags itself (emulator.provider_settings/backend_settings), so plain ``terraform`` and
+        ``cdktf deploy`` work in its folder too. For the emulator, the caller's own ``AWS_*`` variables are
+        blanked (the AWS SDKs treat an empty variable as unset): an exported ``AWS_PROFILE`` of a real account
+        would otherwise still be looked up, and fail, next to the stack's static credentials.
+        """
+        return emulator.blanked_aws_environment(os.environ) if self.is_emulator else {}
 
     def sessions(self) -> AccountSessions:
         from crossgate.ops.aws_sessions import AccountSessions

@@ -20,6 +20,7 @@ from crossgate.emulator.settings import (
     STATE_BUCKET,
     assume_role_arn,
     backend_settings,
+    blanked_aws_environment,
     provider_settings,
     terraform_environment,
 )
@@ -36,6 +37,7 @@ __all__ = [
     "EmulatorError",
     "assume_role_arn",
     "backend_settings",
+    "blanked_aws_environment",
     "provider_settings",
     "serve_foreground",
     "terraform_environment",

@@ -61,10 +61,16 @@ _CHILD_ENV = {
 def provider_settings(endpoint_url: str) -> dict[str, object]:
     """Extra arguments for a ``provider "aws"`` block (Terraform JSON) targeting the emulator.
 
-    ``skip_requesting_account_id`` stays false so ARNs carry the assumed role's account.
-    Real targets must never receive these settings.
+    The block carries the emulator's fake base credentials itself, so a synthesized emulator stack works with
+    plain ``terraform init && terraform plan`` (or ``cdktf deploy``) and nothing but the emulator: parameters
+    in the provider configuration come first in the provider's credential chain ("Authentication and
+    Configuration": provider parameters, then environment variables, then shared files, ...), so the caller's
+    real ``AWS_*`` credentials never reach an emulator run either. ``skip_requesting_account_id`` stays false so
+    ARNs carry the assumed role's account. Real targets must never receive these settings.
     """
     return {
+        "access_key": FAKE_ACCESS_KEY_ID,
+        "secret_key": FAKE_SECRET_ACCESS_KEY,
         "endpoints": [{service: endpoint_url for service in PROVIDER_ENDPOINT_SERVICES}],
         "s3_use_path_style": True,
         "skip_credentials_validation": True,
@@ -77,10 +83,14 @@ def provider_settings(endpoint_url: str) -> dict[str, object]:
 def backend_settings(endpoint_url: str) -> dict[str, object]:
     """Arguments for the S3 backend storing state in the emulator (the caller adds ``key``).
 
-    ``use_lockfile`` relies on S3 conditional writes (``If-None-Match: *``), which moto honours.
+    ``use_lockfile`` relies on S3 conditional writes (``If-None-Match: *``), which moto honours. The fake
+    credentials are in the block (the S3 backend's ``access_key``/``secret_key``, ahead of the environment as
+    for the provider), so the backend and the ``terraform_remote_state`` copied from it need no ``AWS_*``.
     """
     return {
         "bucket": STATE_BUCKET,
+        "access_key": FAKE_ACCESS_KEY_ID,
+        "secret_key": FAKE_SECRET_ACCESS_KEY,
         "region": EMULATOR_REGION,
         "use_lockfile": True,
         "endpoints": {"s3": endpoint_url, "sts": endpoint_url},
@@ -112,6 +122,16 @@ def terraform_environment(endpoint_url: str, base: Mapping[str, str] | None = No
         return overrides
     kept = {k: v for k, v in base.items() if not k.startswith("AWS_")}
     return {**kept, **overrides}
+
+
+def blanked_aws_environment(base: Mapping[str, str]) -> dict[str, str]:
+    """Every ``AWS_*`` variable of ``base`` set to empty, which the AWS SDKs (and so terraform) treat as unset.
+
+    For a runner that must keep the caller's real AWS settings (profile, keys, config files) out of an emulator
+    run while injecting nothing: the emulator stacks carry their own credentials. A profile named by
+    ``AWS_PROFILE`` is loaded even next to static credentials, and fails when the emulator run's machine lacks it.
+    """
+    return {name: "" for name in base if name.startswith("AWS_")}
 
 
 def assume_role_arn(account_id: str, role_name: str = "crossgate") -> str:

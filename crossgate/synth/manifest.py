@@ -19,6 +19,7 @@ from crossgate.config import Environment
 from crossgate.errors import CrossgateError
 from crossgate.lifecycle.records import StackRecord
 from crossgate.paths import MAIN_PY, REPO_ROOT
+from crossgate.synth.engine_setting import ENGINE_VARIABLE, engine_name
 
 SYNTH_TIMEOUT_SECONDS = 300
 
@@ -68,11 +69,12 @@ class Manifest:
 
 
 def synthesize(env: Environment, outdir: Path, *, hcl: bool = False, emulator_url: str | None = None,
-               tombstones: tuple[StackRecord, ...] = ()) -> Manifest:
+               tombstones: tuple[StackRecord, ...] = (), engine: str | None = None) -> Manifest:
     """Write cdktf.out/stacks/<stack>/ for `env` and return its manifest (only this env's stacks).
 
     ``tombstones``: stacks in the backend that the env no longer declares, synthesized empty (no resources)
-    so that applying them destroys what their state holds (see crossgate.lifecycle)."""
+    so that applying them destroys what their state holds (see crossgate.lifecycle).
+    ``engine``: ``cdktf`` or ``cdktn`` for this synth; by default CROSSGATE_CDK_ENGINE decides (engine_setting)."""
     from crossgate.synth.app import REQUEST_VARIABLE, write_request
 
     outdir = outdir.resolve()
@@ -89,6 +91,9 @@ def synthesize(env: Environment, outdir: Path, *, hcl: bool = False, emulator_ur
             "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20",
             "JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION": "1",
         }
+        if engine is not None:
+            child_env[ENGINE_VARIABLE] = engine
+        engine_name(child_env)  # an unknown engine is the user's error, said before any child starts
         try:
             result = subprocess.run(
                 [sys.executable, str(MAIN_PY)], cwd=REPO_ROOT, env=child_env, capture_output=True, text=True,
