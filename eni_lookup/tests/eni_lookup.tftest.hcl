@@ -80,6 +80,7 @@ run "pinned_ip_mismatch_fails" {
     expected_ips = ["10.0.1.10", "10.0.2.99"]
   }
 
+  # fires: Network interface eni-0000000000000000b in subnet subnet-0000000000000000b holds 10.0.2.10, which is not one o
   expect_failures = [data.aws_network_interface.this]
 }
 
@@ -91,6 +92,7 @@ run "fewer_enis_than_subnets_fails_with_rerun_hint" {
     expected_count        = 2
   }
 
+  # fires: The VPC endpoint lists 1 network interface(s) but 2 were expected (one per subnet).
   expect_failures = [data.aws_network_interface.this]
 }
 
@@ -102,6 +104,7 @@ run "more_enis_than_subnets_fails" {
     expected_count        = 2
   }
 
+  # fires: The VPC endpoint lists 3 network interface(s) but 2 were expected (one per subnet).
   expect_failures = [data.aws_network_interface.this]
 }
 
@@ -112,6 +115,7 @@ run "wrong_number_of_pinned_ips_fails" {
     expected_ips = ["10.0.1.10"]
   }
 
+  # fires: There are 1 expected IP(s) for 2 ENIs:
   expect_failures = [data.aws_network_interface.this]
 }
 
@@ -134,6 +138,7 @@ run "rejects_non_eni_ids" {
     network_interface_ids = ["i-0123456789abcdef0", "eni-0000000000000000a"]
   }
 
+  # fires: Every network interface id must look like eni-0123456789abcdef0;
   expect_failures = [var.network_interface_ids]
 }
 
@@ -144,6 +149,7 @@ run "rejects_zero_expected_count" {
     expected_count = 0
   }
 
+  # fires: The expected_count must be a whole number from 1 to 16 (one ENI per endpoint subnet);
   expect_failures = [var.expected_count]
 }
 
@@ -154,5 +160,6 @@ run "rejects_malformed_pinned_ip" {
     expected_ips = ["10.0.1.256", "10.0.2.10"]
   }
 
+  # fires: Every expected IP must be a dotted IPv4 address such as 10.0.1.10;
   expect_failures = [var.expected_ips]
 }

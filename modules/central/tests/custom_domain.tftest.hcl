@@ -205,6 +205,7 @@ run "rejects_certificate_that_is_not_acm" {
     }
   }
 
+  # fires: The custom_domain.certificate_arn must be an ACM certificate ARN.
   expect_failures = [var.custom_domain]
 }
 
@@ -219,6 +220,7 @@ run "rejects_truststore_that_is_not_s3" {
     }
   }
 
+  # fires: The custom_domain.mtls_truststore_uri must be the S3 URI of the truststore object, s3://<bucket>/<key> (such a
   expect_failures = [var.custom_domain]
 }
 
@@ -233,6 +235,7 @@ run "rejects_truststore_uri_without_key" {
     }
   }
 
+  # fires: The custom_domain.mtls_truststore_uri must be the S3 URI of the truststore object, s3://<bucket>/<key> (such a
   expect_failures = [var.custom_domain]
 }
 
@@ -246,6 +249,7 @@ run "rejects_uppercase_domain_name" {
     }
   }
 
+  # fires: The custom_domain.domain_name must be a lowercase DNS name such as api.example.com.
   expect_failures = [var.custom_domain]
 }
 
@@ -260,5 +264,6 @@ run "rejects_bad_route53_zone_id" {
     }
   }
 
+  # fires: The custom_domain.route53_zone_id must be a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ.
   expect_failures = [var.custom_domain]
 }

@@ -140,6 +140,7 @@ run "rejects_bad_flow_logs_traffic_type" {
     flow_logs = { traffic_type = "SOME" }
   }
 
+  # fires: The flow_logs.traffic_type must be ALL, ACCEPT or REJECT;
   expect_failures = [var.flow_logs]
 }
 
@@ -150,5 +151,7 @@ run "rejects_bad_flow_logs_retention_and_kms" {
     flow_logs = { retention_days = 42, kms_key_arn = "alias/logs" }
   }
 
+  # fires: The flow_logs.retention_days must be a CloudWatch Logs retention:
+  # fires: The flow_logs.kms_key_arn must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>).
   expect_failures = [var.flow_logs]
 }

@@ -45,6 +45,7 @@ run "rejects_port_zero" {
       users = { endpoint_service_name = "com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0", port = 0, routes = ["ANY /users"], authorization = { type = "NONE" } }
     }
   }
+  # fires: Every service port must be a whole number from 1 to 65535.
   expect_failures = [var.services]
 }
 
@@ -55,6 +56,7 @@ run "rejects_port_70000" {
       users = { endpoint_service_name = "com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0", port = 70000, routes = ["ANY /users"], authorization = { type = "NONE" } }
     }
   }
+  # fires: Every service port must be a whole number from 1 to 65535.
   expect_failures = [var.services]
 }
 
@@ -66,6 +68,7 @@ run "rejects_duplicate_route_key_across_services" {
       people = { endpoint_service_name = "com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef1", port = 8080, routes = ["ANY /users"], authorization = { type = "NONE" } }
     }
   }
+  # fires: Route keys must be unique across all services.
   expect_failures = [var.services]
 }
 
@@ -76,6 +79,7 @@ run "rejects_malformed_route_keys" {
       users = { endpoint_service_name = "com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0", port = 8080, routes = ["FETCH /users"], authorization = { type = "NONE" } }
     }
   }
+  # fires: Route keys must be "METHOD /path" with METHOD in ANY/GET/POST/PUT/PATCH/DELETE/HEAD/OPTIONS and path segments,
   expect_failures = [var.services]
 }
 
@@ -86,6 +90,7 @@ run "rejects_route_without_leading_slash" {
       users = { endpoint_service_name = "com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0", port = 8080, routes = ["GET users"], authorization = { type = "NONE" } }
     }
   }
+  # fires: Route keys must be "METHOD /path" with METHOD in ANY/GET/POST/PUT/PATCH/DELETE/HEAD/OPTIONS and path segments,
   expect_failures = [var.services]
 }
 
@@ -96,6 +101,7 @@ run "rejects_greedy_parameter_not_last" {
       users = { endpoint_service_name = "com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0", port = 8080, routes = ["ANY /{proxy+}/users"], authorization = { type = "NONE" } }
     }
   }
+  # fires: Route keys must be "METHOD /path" with METHOD in ANY/GET/POST/PUT/PATCH/DELETE/HEAD/OPTIONS and path segments,
   expect_failures = [var.services]
 }
 
@@ -106,6 +112,7 @@ run "rejects_service_name_not_dns_safe" {
       Users_1 = { endpoint_service_name = "com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0", port = 8080, routes = ["ANY /users"], authorization = { type = "NONE" } }
     }
   }
+  # fires: Service names must be DNS-safe:
   expect_failures = [var.services]
 }
 
@@ -116,6 +123,7 @@ run "rejects_service_without_routes" {
       users = { endpoint_service_name = "com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0", port = 8080, routes = [], authorization = { type = "NONE" } }
     }
   }
+  # fires: Every service needs at least one route.
   expect_failures = [var.services]
 }
 
@@ -126,6 +134,7 @@ run "rejects_more_than_300_routes" {
       users = { endpoint_service_name = "com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0", port = 8080, routes = [for i in range(301) : "GET /r${i}"], authorization = { type = "NONE" } }
     }
   }
+  # fires: An HTTP API allows at most 300 routes;
   expect_failures = [var.services]
 }
 
@@ -136,6 +145,7 @@ run "rejects_jwt_without_authorizer" {
       users = { endpoint_service_name = "com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0", port = 8080, routes = ["ANY /users"], authorization = { type = "JWT" } }
     }
   }
+  # fires: Authorization JWT and CUSTOM must name an authorizer (a key of var.authorizers);
   expect_failures = [var.services]
 }
 
@@ -146,6 +156,7 @@ run "rejects_unknown_authorization_type" {
       users = { endpoint_service_name = "com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0", port = 8080, routes = ["ANY /users"], authorization = { type = "OPEN" } }
     }
   }
+  # fires: Every authorization.type must be NONE, JWT, AWS_IAM or CUSTOM (route overrides included).
   expect_failures = [var.services]
 }
 
@@ -159,6 +170,7 @@ run "rejects_override_of_unknown_route" {
       }
     }
   }
+  # fires: Every route_overrides key must be one of that service's routes.
   expect_failures = [var.services]
 }
 
@@ -169,6 +181,7 @@ run "rejects_bad_endpoint_service_name" {
       users = { endpoint_service_name = "users.internal.example.com", port = 8080, routes = ["ANY /users"], authorization = { type = "NONE" } }
     }
   }
+  # fires: Every endpoint_service_name must be a PrivateLink endpoint service name such as com.amazonaws.vpce.us-east-1.v
   expect_failures = [var.services]
 }
 
@@ -179,6 +192,7 @@ run "rejects_route_naming_missing_authorizer" {
       users = { endpoint_service_name = "com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0", port = 8080, routes = ["ANY /users"], authorization = { type = "JWT", authorizer = "nope" } }
     }
   }
+  # fires: Route "ANY /users" (service users) uses JWT authorization with authorizer "nope", but var.authorizers has no J
   expect_failures = [aws_apigatewayv2_route.this]
 }
 
@@ -190,6 +204,7 @@ run "rejects_custom_authorization_with_jwt_authorizer" {
       users = { endpoint_service_name = "com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0", port = 8080, routes = ["ANY /users"], authorization = { type = "CUSTOM", authorizer = "cognito" } }
     }
   }
+  # fires: Route "ANY /users" (service users) uses CUSTOM authorization with authorizer "cognito", but var.authorizers ha
   expect_failures = [aws_apigatewayv2_route.this]
 }
 
@@ -198,6 +213,7 @@ run "rejects_request_authorizer_without_lambda_arn" {
   variables {
     authorizers = { authz = { type = "REQUEST", function_arn = "authz" } }
   }
+  # fires: A REQUEST authorizer needs function_arn = arn:aws:lambda:<region>:<account>:function:<name>[:alias], and no is
   expect_failures = [var.authorizers]
 }
 
@@ -206,6 +222,7 @@ run "rejects_jwt_authorizer_without_audience" {
   variables {
     authorizers = { cognito = { type = "JWT", issuer = "https://issuer.example.com" } }
   }
+  # fires: A JWT authorizer needs an https issuer and at least one audience, and no function_arn.
   expect_failures = [var.authorizers]
 }
 
@@ -214,6 +231,7 @@ run "rejects_more_than_10_authorizers" {
   variables {
     authorizers = { for i in range(11) : "a${i}" => { type = "JWT", issuer = "https://issuer.example.com", audiences = ["a"] } }
   }
+  # fires: An HTTP API allows at most 10 authorizers;
   expect_failures = [var.authorizers]
 }
 
@@ -222,6 +240,7 @@ run "rejects_existing_vpc_without_subnets" {
   variables {
     subnet_ids = []
   }
+  # fires: Set either vpc_cidr (a new VPC with az_count private subnets) or vpc_id plus at least one subnet_ids entry, no
   expect_failures = [aws_vpc_endpoint.this, aws_apigatewayv2_vpc_link.this]
 }
 
@@ -231,6 +250,7 @@ run "rejects_no_network_at_all" {
     vpc_id     = null
     subnet_ids = []
   }
+  # fires: Set either vpc_cidr (a new VPC with az_count private subnets) or vpc_id plus at least one subnet_ids entry, no
   expect_failures = [aws_vpc_endpoint.this, aws_apigatewayv2_vpc_link.this]
 }
 
@@ -239,6 +259,7 @@ run "rejects_both_network_modes" {
   variables {
     vpc_cidr = "10.10.0.0/16"
   }
+  # fires: Set either vpc_cidr (a new VPC with az_count private subnets) or vpc_id plus at least one subnet_ids entry, no
   expect_failures = [aws_vpc_endpoint.this, aws_apigatewayv2_vpc_link.this]
 }
 
@@ -249,6 +270,7 @@ run "rejects_pinned_ip_count_not_matching_subnets" {
       users = { endpoint_service_name = "com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0", port = 8080, routes = ["ANY /users"], endpoint_ips = ["10.0.0.10"], authorization = { type = "NONE" } }
     }
   }
+  # fires: Service users pins 1 endpoint_ips for 2 subnets:
   expect_failures = [aws_vpc_endpoint.this]
 }
 
@@ -260,6 +282,7 @@ run "rejects_az_count_7" {
     vpc_cidr   = "10.10.0.0/16"
     az_count   = 7
   }
+  # fires: The az_count must be a whole number from 1 to 6;
   expect_failures = [var.az_count]
 }
 
@@ -274,6 +297,7 @@ run "rejects_vpc_cidr_too_small" {
     subnet_ids = []
     vpc_cidr   = "10.10.0.0/28"
   }
+  # fires: The vpc_cidr must be an IPv4 CIDR with a prefix from /16 to /24 (each AZ gets a /prefix+3 subnet), such as 10.
   expect_failures = [var.vpc_cidr]
 }
 
@@ -282,6 +306,7 @@ run "rejects_bad_log_retention" {
   variables {
     api = { log_retention_days = 31 }
   }
+  # fires: The api.log_retention_days must be a CloudWatch Logs retention:
   expect_failures = [var.api]
 }
 
@@ -290,5 +315,6 @@ run "rejects_bad_name" {
   variables {
     name = "Central API"
   }
+  # fires: The name must be 2-32 characters of lowercase letters, digits and hyphens, start with a letter and end with a
   expect_failures = [var.name]
 }

@@ -194,6 +194,7 @@ run "rejects_relative_writable_path" {
     fargate = { image = "222222222222.dkr.ecr.us-east-1.amazonaws.com/employee:1.0.0", writable_paths = ["data"] }
   }
 
+  # fires: fargate.writable_paths must be at most 10 distinct absolute container paths such as /data or /tmp (no trailing
   expect_failures = [var.fargate]
 }
 
@@ -204,6 +205,7 @@ run "rejects_root_as_writable_path" {
     fargate = { image = "222222222222.dkr.ecr.us-east-1.amazonaws.com/employee:1.0.0", writable_paths = ["/"] }
   }
 
+  # fires: fargate.writable_paths must be at most 10 distinct absolute container paths such as /data or /tmp (no trailing
   expect_failures = [var.fargate]
 }
 
@@ -214,6 +216,7 @@ run "rejects_bad_container_insights" {
     container_insights = "on"
   }
 
+  # fires: container_insights must be "enabled", "enhanced" or "disabled".
   expect_failures = [var.container_insights]
 }
 
@@ -224,6 +227,7 @@ run "rejects_bad_log_kms_key" {
     log_kms_key_arn = "alias/logs"
   }
 
+  # fires: log_kms_key_arn must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>).
   expect_failures = [var.log_kms_key_arn]
 }
 
@@ -234,5 +238,6 @@ run "rejects_bad_flow_logs_traffic_type" {
     flow_logs = { traffic_type = "SOME" }
   }
 
+  # fires: flow_logs.traffic_type must be ALL, ACCEPT or REJECT.
   expect_failures = [var.flow_logs]
 }

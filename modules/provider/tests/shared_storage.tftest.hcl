@@ -293,6 +293,7 @@ run "rejects_relative_shared_path" {
   variables {
     fargate = { image = "x", shared_storage = { path = "data" } }
   }
+  # fires: fargate.shared_storage.path must be an absolute container path such as /data (no trailing slash, no "..", not
   expect_failures = [var.fargate]
 }
 
@@ -301,6 +302,7 @@ run "rejects_root_as_shared_path" {
   variables {
     fargate = { image = "x", shared_storage = { path = "/" } }
   }
+  # fires: fargate.shared_storage.path must be an absolute container path such as /data (no trailing slash, no "..", not
   expect_failures = [var.fargate]
 }
 
@@ -309,6 +311,7 @@ run "rejects_shared_path_with_dotdot_or_trailing_slash" {
   variables {
     fargate = { image = "x", shared_storage = { path = "/data/../etc/" } }
   }
+  # fires: fargate.shared_storage.path must be an absolute container path such as /data (no trailing slash, no "..", not
   expect_failures = [var.fargate]
 }
 
@@ -317,6 +320,7 @@ run "rejects_bad_shared_uid" {
   variables {
     fargate = { image = "x", shared_storage = { path = "/data", uid = -1 } }
   }
+  # fires: fargate.shared_storage.uid and gid must be POSIX ids (integers from 0 to 4294967295).
   expect_failures = [var.fargate]
 }
 
@@ -325,5 +329,6 @@ run "rejects_bad_shared_kms_key" {
   variables {
     fargate = { image = "x", shared_storage = { path = "/data", kms_key_arn = "alias/aws/elasticfilesystem" } }
   }
+  # fires: fargate.shared_storage.kms_key_arn must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>).
   expect_failures = [var.fargate]
 }

@@ -36,6 +36,7 @@ run "empty_principals" {
   variables {
     allowed_principals = []
   }
+  # fires: allowed_principals must list at least one IAM principal ARN.
   expect_failures = [var.allowed_principals]
 }
 
@@ -44,6 +45,7 @@ run "wildcard_principal" {
   variables {
     allowed_principals = ["*"]
   }
+  # fires: Each allowed principal must be an IAM ARN such as arn:aws:iam::123456789012:root or arn:aws:iam::123456789012:
   expect_failures = [var.allowed_principals]
 }
 
@@ -52,6 +54,7 @@ run "malformed_principal" {
   variables {
     allowed_principals = ["arn:aws:iam::1111:root"]
   }
+  # fires: Each allowed principal must be an IAM ARN such as arn:aws:iam::123456789012:root or arn:aws:iam::123456789012:
   expect_failures = [var.allowed_principals]
 }
 
@@ -60,6 +63,7 @@ run "account_id_is_not_an_arn" {
   variables {
     allowed_principals = ["arn:aws:iam::111111111111:root", "111111111111"]
   }
+  # fires: Each allowed principal must be an IAM ARN such as arn:aws:iam::123456789012:root or arn:aws:iam::123456789012:
   expect_failures = [var.allowed_principals]
 }
 
@@ -68,6 +72,7 @@ run "port_zero" {
   variables {
     port = 0
   }
+  # fires: port must be an integer between 1 and 65535.
   expect_failures = [var.port]
 }
 
@@ -76,6 +81,7 @@ run "port_too_large" {
   variables {
     port = 70000
   }
+  # fires: port must be an integer between 1 and 65535.
   expect_failures = [var.port]
 }
 
@@ -84,6 +90,7 @@ run "both_nlb_and_fargate" {
   variables {
     fargate = { image = "employee:1" }
   }
+  # fires: Set exactly one of nlb_arn (bring your own internal NLB) or fargate (demo ECS Fargate workload).
   expect_failures = [aws_vpc_endpoint_service.this]
 }
 
@@ -92,6 +99,7 @@ run "neither_nlb_nor_fargate" {
   variables {
     nlb_arn = null
   }
+  # fires: Set exactly one of nlb_arn (bring your own internal NLB) or fargate (demo ECS Fargate workload).
   expect_failures = [aws_vpc_endpoint_service.this]
 }
 
@@ -100,6 +108,7 @@ run "bad_name_uppercase" {
   variables {
     name = "Employee"
   }
+  # fires: name must be 1-24 characters of lowercase letters, digits and hyphens, start with a letter and not end with a
   expect_failures = [var.name]
 }
 
@@ -108,6 +117,7 @@ run "bad_name_too_long" {
   variables {
     name = "a-name-much-too-long-for-an-nlb"
   }
+  # fires: name must be 1-24 characters of lowercase letters, digits and hyphens, start with a letter and not end with a
   expect_failures = [var.name]
 }
 
@@ -116,6 +126,7 @@ run "bad_nlb_arn" {
   variables {
     nlb_arn = "arn:aws:elasticloadbalancing:us-east-1:222222222222:loadbalancer/app/alb/abc"
   }
+  # fires: nlb_arn must be a Network Load Balancer ARN (arn:aws:elasticloadbalancing:<region>:<account>:loadbalancer/net/
   expect_failures = [var.nlb_arn]
 }
 
@@ -124,6 +135,7 @@ run "bad_supported_region" {
   variables {
     supported_regions = ["mars-1"]
   }
+  # fires: Each supported region must be an AWS region name such as eu-west-1.
   expect_failures = [var.supported_regions]
 }
 
@@ -133,6 +145,7 @@ run "bad_fargate_cpu_memory" {
     nlb_arn = null
     fargate = { image = "employee:1", cpu = 256, memory = 4096 }
   }
+  # fires: fargate.cpu/memory must be a valid Fargate combination (e.g.
   expect_failures = [var.fargate]
 }
 
@@ -142,6 +155,7 @@ run "bad_fargate_container_port" {
     nlb_arn = null
     fargate = { image = "employee:1", container_port = 0 }
   }
+  # fires: fargate.container_port must be an integer between 1 and 65535.
   expect_failures = [var.fargate]
 }
 
@@ -151,6 +165,7 @@ run "bad_health_check_path" {
     nlb_arn = null
     fargate = { image = "employee:1", health_check_path = "health" }
   }
+  # fires: fargate.health_check_path must start with "/" and contain no spaces.
   expect_failures = [var.fargate]
 }
 
@@ -159,6 +174,7 @@ run "bad_image_pull" {
   variables {
     image_pull = "internet"
   }
+  # fires: image_pull must be one of "vpc_endpoints", "nat" or "none".
   expect_failures = [var.image_pull]
 }
 
@@ -167,6 +183,7 @@ run "bad_log_retention" {
   variables {
     log_retention_days = 10
   }
+  # fires: log_retention_days must be one of the values CloudWatch Logs accepts (0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150,
   expect_failures = [var.log_retention_days]
 }
 
@@ -175,6 +192,7 @@ run "bad_vpc_cidr" {
   variables {
     vpc_cidr = "10.20.0.0/8"
   }
+  # fires: vpc_cidr must be an IPv4 CIDR with a prefix length between /16 and /24.
   expect_failures = [var.vpc_cidr]
 }
 
@@ -185,6 +203,7 @@ run "vpc_id_without_subnets" {
     fargate = { image = "employee:1" }
     vpc_id  = "vpc-0123456789abcdef0"
   }
+  # fires: vpc_id needs subnet_ids:
   expect_failures = [aws_vpc_endpoint_service.this]
 }
 
@@ -197,6 +216,7 @@ run "nat_with_existing_vpc" {
     subnet_ids = ["subnet-0123456789abcdef0"]
     image_pull = "nat"
   }
+  # fires: image_pull = "nat" creates a NAT gateway and is only available with a created VPC;
   expect_failures = [aws_vpc_endpoint_service.this]
 }
 
@@ -205,6 +225,7 @@ run "enforcement_without_client_cidrs" {
   variables {
     enforce_security_group_inbound_rules_on_private_link_traffic = true
   }
+  # fires: enforce_security_group_inbound_rules_on_private_link_traffic = true needs privatelink_client_cidrs (the consum
   expect_failures = [aws_vpc_endpoint_service.this]
 }
 
@@ -213,6 +234,7 @@ run "open_privatelink_client_cidr" {
   variables {
     privatelink_client_cidrs = ["0.0.0.0/0"]
   }
+  # fires: privatelink_client_cidrs must be IPv4 CIDRs and must not be 0.0.0.0/0 (no /0 prefix at all).
   expect_failures = [var.privatelink_client_cidrs]
 }
 
@@ -221,6 +243,7 @@ run "any_slash_zero_privatelink_client_cidr" {
   variables {
     privatelink_client_cidrs = ["10.0.0.0/0"]
   }
+  # fires: privatelink_client_cidrs must be IPv4 CIDRs and must not be 0.0.0.0/0 (no /0 prefix at all).
   expect_failures = [var.privatelink_client_cidrs]
 }
 
@@ -229,5 +252,6 @@ run "ipv6_privatelink_client_cidr" {
   variables {
     privatelink_client_cidrs = ["::/0"]
   }
+  # fires: privatelink_client_cidrs must be IPv4 CIDRs and must not be 0.0.0.0/0 (no /0 prefix at all).
   expect_failures = [var.privatelink_client_cidrs]
 }
