@@ -14,6 +14,7 @@ from crossgate.paths import ENVS
 
 VALID: dict[str, Any] = {
     "target": "aws",
+    "state": "local",
     "central": {
         "account_id": "111111111111",
         "region": "us-west-1",

@@ -1,4 +1,8 @@
-"""Reading an env file: YAML, the schema, the name checks, and every problem rendered for the user."""
+"""Reading an env file: YAML (with marks), the schema, the cross-field checks, every problem at once.
+
+Each problem names the file, the line and column of the offending key, the field path, what is wrong and
+the fix, rendered as ``envs/x.yaml:12:5: central.api.throttling.rate: <problem>; fix: <fix>``.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +11,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from crossgate import names
-from crossgate.config import schema
+from crossgate.config import marks
+from crossgate.config.checks import check
+from crossgate.config.render import render
 from crossgate.config.schema import EnvConfig
+from crossgate.config.view import salvage, view_of
 from crossgate.errors import CrossgateError
 
 
@@ -22,9 +29,12 @@ class EnvProblem:
     file: str
     field: str
     message: str
+    line: int | None = None
+    column: int | None = None
 
     def __str__(self) -> str:
-        return f"{self.file}: {self.field}: {self.message}" if self.field else f"{self.file}: {self.message}"
+        where = f"{self.file}:{self.line}:{self.column}" if self.line is not None else self.file
+        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
 
 
 class EnvConfigError(CrossgateError):
@@ -55,9 +65,8 @@ class Environment:
 
 
 def load_environment(path: Path) -> Environment:
-    """Parse and validate an env file; raise EnvConfigError naming every problem."""
+    """Parse and validate an env file; raise EnvConfigError naming every problem, sorted by line."""
     shown = str(path)
-    problems: list[EnvProblem] = []
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -65,123 +74,74 @@ def load_environment(path: Path) -> Environment:
     except (OSError, UnicodeDecodeError) as exc:
         raise EnvConfigError([EnvProblem(shown, "", f"cannot be read ({exc}); fix: save it as UTF-8 text")]) from None
     try:
-        raw = yaml.safe_load(text)
+        document = marks.load(text)
     except yaml.YAMLError as exc:
         where = getattr(exc, "problem_mark", None)
-        at = f" at line {where.line + 1}, column {where.column + 1}" if where else ""
         problem = getattr(exc, "problem", None) or str(exc)
-        raise EnvConfigError([EnvProblem(shown, "", f"is not valid YAML{at}: {problem}; fix: correct the syntax")]) \
-            from None
+        raise EnvConfigError([EnvProblem(
+            shown, "", f"is not valid YAML: {problem}; fix: correct the syntax",
+            *((where.line + 1, where.column + 1) if where is not None else ()))]) from None
+    raw = document.data
     if not isinstance(raw, dict):
-        problems.append(
-            EnvProblem(shown, "", f"must be a YAML mapping with central and services (got {type(raw).__name__})")
-        )
-        raise EnvConfigError(problems)
-    # An explicit `name:` is the env's identity (stacks, state keys); else the file's name is.
-    explicit = raw.get("name")
-    name = explicit if isinstance(explicit, str) else path.stem
-    if not names.ENV_NAME_RE.match(name):
-        problems.append(
-            EnvProblem(shown, "name", f"env name {name!r} is not DNS-safe; fix: lowercase letters, digits and "
-                       "'-', starting with a letter, at most 24 characters") if isinstance(explicit, str) else
-            EnvProblem(shown, "", f"env name {name!r} (the file name) is not DNS-safe; "
-                       "fix: rename the file to lowercase letters, digits and '-', or set `name:` in it")
-        )
+        raise EnvConfigError([EnvProblem(
+            shown, "", f"must be a YAML mapping with central and services (got {type(raw).__name__})", 1, 1)])
+    problems = _Problems(shown, document)
+    for duplicate in document.duplicates:
+        problems.add(duplicate.path, (
+            f"is given twice (first at line {duplicate.first.line}, column {duplicate.first.column}; YAML would "
+            "silently keep only the last); fix: keep one of them"), mark=duplicate.mark)
+    name = _env_name(path, raw, problems)
     try:
-        config = EnvConfig.model_validate(raw)
+        config: EnvConfig | None = EnvConfig.model_validate(raw)
     except ValidationError as exc:
-        problems.extend(_problems_from(shown, exc))
-        raise EnvConfigError(problems) from None
-    problems.extend(_resource_name_problems(shown, name, config))
-    if problems:
-        raise EnvConfigError(problems)
+        config = None
+        for error in render(exc):
+            problems.add(error.path, error.message)
+    if config is not None:
+        view = view_of(config, name)
+    else:
+        view, errors = salvage(raw, name)
+        for error in errors:
+            problems.add(error.path, error.message)
+    for finding in check(view):
+        problems.add(finding.path, finding.message, at=finding.at)
+    if problems.found:
+        raise EnvConfigError(problems.sorted())
+    assert config is not None  # no problem found means it validated
     return Environment(name=name, path=path, config=config)
 
 
-def _resource_name_problems(file: str, env_name: str, config: EnvConfig) -> list[EnvProblem]:
-    problems = []
-    for service in config.services:
-        derived = names.provider_resource_name(env_name, service)
-        if len(derived) > names.MAX_PROVIDER_NAME:
-            problems.append(EnvProblem(
-                file, f"services.{service}",
-                f"resource names '{derived}' ({len(derived)} chars) would exceed {names.MAX_PROVIDER_NAME} "
-                "(NLB names); "
-                "fix: shorten the service name or the env file name"))
-    derived = names.central_resource_name(env_name, config.central.api.name)
-    if len(derived) > names.MAX_CENTRAL_NAME:
-        problems.append(EnvProblem(
-            file, "central.api.name",
-            f"resource names '{derived}' ({len(derived)} chars) would exceed {names.MAX_CENTRAL_NAME}; "
-            "fix: shorten api.name or the env file name"))
-    return problems
+def _env_name(path: Path, raw: dict[object, object], problems: _Problems) -> str:
+    """An explicit `name:` is the env's identity (stacks, state keys); else the file's name is."""
+    explicit = raw.get("name")
+    name = explicit if isinstance(explicit, str) else path.stem
+    if not names.ENV_NAME_RE.match(name):
+        if isinstance(explicit, str):
+            problems.add(("name",), f"env name {name!r} is not DNS-safe; fix: lowercase letters, digits and "
+                         "'-', starting with a letter, at most 24 characters")
+        else:
+            problems.add((), f"env name {name!r} (the file name) is not DNS-safe; "
+                         "fix: rename the file to lowercase letters, digits and '-', or set `name:` in it")
+    return name
 
 
-def _problems_from(file: str, exc: ValidationError) -> list[EnvProblem]:
-    problems: list[EnvProblem] = []
-    for error in exc.errors(include_url=False, include_input=False):
-        loc = [str(part) for part in error["loc"] if not _is_union_tag(str(part))]
-        message = error["msg"].removeprefix("Value error, ")
-        if error["type"] == "extra_forbidden":
-            message = "is not a known field; fix: remove it or check its spelling"
-        elif error["type"] == "missing":
-            message = "is required; fix: add it"
-        elif error["type"] in _FIX_BY_ERROR and "fix:" not in message:
-            message = f"{message}; fix: {_FIX_BY_ERROR[error['type']]}"
-        for line in message.split("\n"):
-            # Cross-field messages carry their own path ("services.x.routes: ...").
-            if ": " in line and line.split(": ", 1)[0].startswith(("services.", "central.", "services:")):
-                field, _, text = line.partition(": ")
-                problems.append(EnvProblem(file, field.rstrip(":"), text))
-            else:
-                problems.append(EnvProblem(file, ".".join(loc), line))
-    return _dedupe(problems)
+class _Problems:
+    """Problems of one file, each placed at its key's line and column, without repeats."""
 
+    def __init__(self, file: str, document: marks.Document) -> None:
+        self._file = file
+        self._document = document
+        self._seen: set[tuple[str, str]] = set()
+        self.found: list[EnvProblem] = []
 
-_UNION_TAGS = frozenset({"create", "existing", "simple", "jwt", "lambda"})
+    def add(self, path: tuple[str, ...], message: str, *, at: tuple[str, ...] | None = None,
+            mark: marks.Mark | None = None) -> None:
+        field = ".".join(path)
+        if (field, message) in self._seen:
+            return
+        self._seen.add((field, message))
+        where = mark or (self._document.mark_of(at if at is not None else path) if path or at else None)
+        self.found.append(EnvProblem(self._file, field, message, *((where.line, where.column) if where else ())))
 
-
-def _is_union_tag(part: str) -> bool:
-    """pydantic names union members in error paths; the path a user needs has only field names."""
-    return part in _UNION_TAGS or part in _MODEL_NAMES or part.startswith(("literal[", "function-"))
-
-
-# Hints for pydantic's own messages, which say what is wrong but not what to do.
-_FIX_BY_ERROR = {
-    "greater_than_equal": "use a value within the allowed range",
-    "less_than_equal": "use a value within the allowed range",
-    "greater_than": "use a value within the allowed range",
-    "less_than": "use a value within the allowed range",
-    "too_short": "add at least the minimum number of entries",
-    "too_long": "remove entries to stay within the limit",
-    "string_pattern_mismatch": "use the documented format",
-    "string_type": "give a string (quote it in YAML)",
-    "int_type": "give a whole number",
-    "int_parsing": "give a whole number",
-    "int_from_float": "give a whole number",
-    "float_parsing": "give a number",
-    "bool_parsing": "give true or false",
-    "bool_type": "give true or false",
-    "literal_error": "use one of the listed values",
-    "dict_type": "give a YAML mapping",
-    "list_type": "give a YAML list",
-    "model_type": "give a YAML mapping",
-    "model_attributes_type": "give a YAML mapping",
-    "union_tag_invalid": "use one of the documented shapes",
-}
-
-
-def _dedupe(problems: list[EnvProblem]) -> list[EnvProblem]:
-    seen: set[tuple[str, str]] = set()
-    unique: list[EnvProblem] = []
-    for problem in problems:
-        key = (problem.field, problem.message)
-        if key not in seen:
-            seen.add(key)
-            unique.append(problem)
-    return unique
-
-
-_MODEL_NAMES = frozenset(
-    cls.__name__ for cls in vars(schema).values() if isinstance(cls, type) and issubclass(cls, BaseModel)
-)
+    def sorted(self) -> list[EnvProblem]:
+        return sorted(self.found, key=lambda p: (p.line or 0, p.column or 0))

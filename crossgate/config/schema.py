@@ -20,11 +20,7 @@ from pydantic import (
     model_validator,
 )
 
-from crossgate.config.quotas import (
-    MAX_AUTHORIZERS_PER_API,
-    MAX_INTEGRATIONS_PER_API,
-    MAX_ROUTES_PER_API,
-)
+from crossgate.config.quotas import DEFAULT_VPCS_PER_REGION, MAX_AUTHORIZERS_PER_API
 from crossgate.config.regions import known_regions
 
 HTTP_METHODS = ("ANY", "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
@@ -36,7 +32,20 @@ DNS_NAME_RE = re.compile(r"^[a-z](?:[a-z0-9-]{0,30}[a-z0-9])?$")
 ACCOUNT_ID_RE = re.compile(r"^\d{12}$")
 ROLE_ARN_RE = re.compile(r"^arn:aws(?:-[a-z]+)*:iam::(\d{12}):role/[\w+=,.@/-]{1,512}$")
 PRINCIPAL_ARN_RE = re.compile(r"^arn:aws(?:-[a-z]+)*:iam::(\d{12}):(?:root|role/[\w+=,.@/-]+|user/[\w+=,.@/-]+)$")
-NLB_ARN_RE = re.compile(r"^arn:aws(?:-[a-z]+)*:elasticloadbalancing:[a-z0-9-]+:\d{12}:loadbalancer/net/[\w-]+/\w+$")
+NLB_ARN_RE = re.compile(
+    r"^arn:aws(?:-[a-z]+)*:elasticloadbalancing:([a-z0-9-]+):(\d{12}):loadbalancer/net/[\w-]+/\w+$")
+# A container image reference as the Docker daemon parses it (distribution/reference grammar:
+# [domain[:port]/]path[:tag][@digest], path components lowercase). ECS passes the string to the daemon
+# and allows 255 characters before any @digest, whose only hash is sha256 with exactly 64 hex digits
+# (ContainerDefinition.image, https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerDefinition.html).
+_IMAGE_LABEL = r"(?:[A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9-]*[A-Za-z0-9])"
+_IMAGE_DOMAIN = rf"{_IMAGE_LABEL}(?:\.{_IMAGE_LABEL})*(?::[0-9]+)?"
+_IMAGE_COMPONENT = r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
+IMAGE_RE = re.compile(
+    rf"^(?:{_IMAGE_DOMAIN}/)?{_IMAGE_COMPONENT}(?:/{_IMAGE_COMPONENT})*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{{0,127}})?"
+    r"(?:@sha256:[0-9a-fA-F]{64})?$"
+)
+MAX_IMAGE_NAME = 255
 LAMBDA_ARN_RE = re.compile(r"^arn:aws(?:-[a-z]+)*:lambda:[a-z0-9-]+:\d{12}:function:[\w-]+(?::[\w$-]+)?$")
 
 AccountId = Annotated[str, Field(description="12-digit AWS account id, quoted in YAML")]
@@ -255,6 +264,19 @@ class FargateWorkload(_Strict):
         description="emulator envs only: the local command the emulator runs for this image "
                     "({python}, {host}, {port} are filled in), since the emulator runs no containers")
 
+    @field_validator("image")
+    @classmethod
+    def _image(cls, value: str) -> str:
+        if len(value.partition("@")[0]) > MAX_IMAGE_NAME:
+            raise ValueError(
+                f"image reference is {len(value.partition('@')[0])} characters before any @digest, over ECS's "
+                f"{MAX_IMAGE_NAME}; fix: a shorter repository name or tag")
+        if not IMAGE_RE.match(value):
+            raise ValueError(
+                f"not a container image reference ({value!r}); fix: [registry/]repository[:tag][@sha256:<64 hex>] "
+                "with a lowercase repository, e.g. 222222222222.dkr.ecr.us-west-1.amazonaws.com/employee:1.0.0")
+        return value
+
 
 class Workload(_Strict):
     fargate: FargateWorkload | None = None
@@ -344,7 +366,28 @@ class StateS3(_Strict):
 
 
 class State(_Strict):
-    s3: StateS3 | None = None
+    """Remote state: one S3 object per stack, locked with S3's native lockfile (Terraform >= 1.10)."""
+
+    s3: StateS3
+
+
+def _state_kind(value: Any) -> str:
+    """`state: local` or a mapping: errors then speak of the one shape the user wrote."""
+    return "local" if isinstance(value, str) else "remote"
+
+
+StateSetting = Annotated[
+    Annotated[Literal["local"], Tag("local")] | Annotated[State, Tag("remote")],
+    Discriminator(_state_kind),
+]
+
+
+class Quotas(_Strict):
+    """The account's own quotas where they were raised above AWS's defaults (checked before any plan)."""
+
+    # Amazon VPC quotas, "VPCs per Region": default 5, adjustable
+    # (https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html).
+    vpcs_per_region: int = Field(default=DEFAULT_VPCS_PER_REGION, ge=1, le=10000)
 
 
 class EnvConfig(_Strict):
@@ -354,7 +397,10 @@ class EnvConfig(_Strict):
         default=None, description="the env's identity: prefixes its stacks, state keys and resource names; "
         "default: the file's name without .yaml (set it to keep an env's identity when renaming the file)")
     target: Literal["aws", "emulator"] = "aws"
-    state: State = State()
+    state: StateSetting | None = Field(
+        default=None, description="where Terraform state lives: {s3: {...}}, or `local` (this machine) on purpose; "
+        "a target: aws env must say which")
+    quotas: Quotas = Quotas()
     central: Central
     services: dict[str, Service] = Field(min_length=1)
 
@@ -372,72 +418,10 @@ class EnvConfig(_Strict):
             )
         return value
 
-    @model_validator(mode="after")
-    def _cross_checks(self) -> EnvConfig:
-        problems: list[str] = []
-        seen: dict[str, str] = {}
-        for name, service in self.services.items():
-            for route in service.routes:
-                if route in seen:
-                    problems.append(
-                        f"services.{name}.routes: route key {route!r} is already used by service "
-                        f"{seen[route]!r}; fix: each route key must belong to exactly one service"
-                    )
-                seen.setdefault(route, name)
-            for route in service.route_overrides:
-                if route not in service.routes:
-                    problems.append(
-                        f"services.{name}.route_overrides: {route!r} is not one of this service's routes; "
-                        "fix: use a route key listed under routes"
-                    )
-            if service.region != self.central.region and not service.cross_region:
-                problems.append(
-                    f"services.{name}.region: {service.region} differs from central.region "
-                    f"{self.central.region}; fix: set cross_region: true to opt in to cross-region PrivateLink"
-                )
-            for authz in [service.authorization, *(o.authorization for o in service.route_overrides.values())]:
-                problems.extend(self._authorizer_problem(name, authz))
-            fargate = service.workload.fargate
-            if fargate is not None and fargate.emulator_command is not None and self.target != "emulator":
-                problems.append(
-                    f"services.{name}.workload.fargate.emulator_command: only emulator envs run local commands "
-                    "(this env targets aws, where the image runs on Fargate); fix: remove it"
-                )
-            subnet_count = _subnet_count(self.central.network)
-            if service.endpoint_ips and len(service.endpoint_ips) != subnet_count:
-                problems.append(
-                    f"services.{name}.endpoint_ips: {len(service.endpoint_ips)} IPs for {subnet_count} central "
-                    "subnets; fix: give one IP per central subnet, in subnet order, or none"
-                )
-        if len(seen) > MAX_ROUTES_PER_API:
-            problems.append(
-                f"services: {len(seen)} routes exceed the HTTP API quota of {MAX_ROUTES_PER_API}; "
-                "fix: split the services over two environments"
-            )
-        if len(self.services) > MAX_INTEGRATIONS_PER_API:
-            problems.append(
-                f"services: {len(self.services)} services need as many integrations, over the hard quota of "
-                f"{MAX_INTEGRATIONS_PER_API}; fix: split the services over two environments"
-            )
-        if problems:
-            raise ValueError("\n".join(problems))
-        return self
-
-    def _authorizer_problem(self, service: str, authz: Authorization | None) -> list[str]:
-        wanted: tuple[str, str] | None = None
-        if isinstance(authz, JwtAuthorization):
-            wanted = (authz.jwt, "jwt")
-        elif isinstance(authz, LambdaAuthorization):
-            wanted = (authz.lambda_, "lambda")
-        if wanted is None:
-            return []
-        found = self.central.authorizers.get(wanted[0])
-        if found is None or found.type != wanted[1]:
-            return [
-                f"services.{service}.authorization: no {wanted[1]} authorizer named {wanted[0]!r} in "
-                "central.authorizers; fix: declare it there or name an existing one"
-            ]
-        return []
+    @property
+    def remote_state(self) -> StateS3 | None:
+        """The S3 state settings; None for local state (and for emulator envs, whose state the emulator holds)."""
+        return self.state.s3 if isinstance(self.state, State) else None
 
     def principals_for(self, service: Service) -> list[str]:
         """The endpoint service's allowed principals: the central account unless the env says stricter."""
@@ -449,7 +433,3 @@ class EnvConfig(_Strict):
         for name, service in self.services.items():
             groups.setdefault((service.account_id, service.region), []).append(name)
         return groups
-
-
-def _subnet_count(network: Network) -> int:
-    return network.az_count if isinstance(network, CreateNetwork) else len(network.subnet_ids)

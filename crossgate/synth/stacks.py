@@ -75,7 +75,7 @@ class _CrossgateStack(TerraformStack):
         self._backend(name, env, target)
 
     def _backend(self, name: str, env: Environment, target: StackTarget) -> None:
-        s3 = env.config.state.s3
+        s3 = env.config.remote_state
         emulated = target.target.emulator_backend(env.name, name)
         if emulated is not None:
             settings = dict(emulated)
