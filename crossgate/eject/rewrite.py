@@ -34,14 +34,6 @@ class Renames:
     outputs: dict[str, dict[str, str]]
     states: dict[str, str]
 
-    def address(self, old: str) -> str:
-        """A plan address in the consumer, as ejected (for comparing plans)."""
-        for stack, name in self.states.items():
-            old_prefix = f"data.terraform_remote_state.{CROSS_INPUT}{stack}"
-            if old == old_prefix or old.startswith(old_prefix + "["):
-                return f"data.terraform_remote_state.{name}" + old[len(old_prefix):]
-        return old
-
 
 def readable_outputs(stack: str, config: dict[str, Any]) -> dict[str, str]:
     """Rename each CDKTF cross-stack output to an ordinary output of the same value (or a readable name)."""
