@@ -13,12 +13,18 @@ from typing import Any
 
 import httpx
 import pytest
+import yaml
 
 from crossgate import emulator
+from crossgate.config import load_environment
+from crossgate.ops.diagram import mermaid
 from crossgate.ops.doctor import run_doctor
+from crossgate.ops.review import build_review, render_json, render_markdown
 from crossgate.ops.smoke import render_table, run_smoke
 from crossgate.paths import ENVS, REPO_ROOT
+from crossgate.runner.orchestrate import Orchestrator
 from crossgate.runner.terraform import Terraform, TerraformError
+from crossgate.synth import synthesize
 from tests.e2e.conftest import Deployment, deploy, hop
 
 pytestmark = [pytest.mark.e2e, pytest.mark.terraform]
@@ -318,6 +324,40 @@ def _wait_for_lock(local: Deployment, stack: str) -> str:
             raise AssertionError("terraform apply never took its lock")
         time.sleep(0.5)
     return lock_id
+
+
+def test_review_of_a_changed_env_puts_security_first(local: Deployment, tmp_path: Path) -> None:
+    """The plan review of today's modules, planned on this deployed env: the service port moves 8080 -> 8443,
+    the endpoint service admits a role instead of the account, and the routes gain IAM auth."""
+    data = yaml.safe_load((ENVS / "local.yaml").read_text())
+    service = data["services"]["employee"]
+    service["port"] = 8443
+    service["allowed_principals"] = ["arn:aws:iam::111111111111:role/crossgate-gateway"]
+    service["authorization"] = "iam"
+    changed_file = tmp_path / "local.yaml"  # the same env name: the same state
+    changed_file.write_text(yaml.safe_dump(data))
+    changed = load_environment(changed_file)
+    manifest = synthesize(changed, tmp_path / "out", emulator_url=local.sessions.emulator_url)
+    outcomes = Orchestrator(manifest, extra_env=local.orchestrator.extra_env, collect_plans=True).run("plan")
+    plans = {o.stack: o.plan_json for o in outcomes if o.plan_json is not None}
+    assert "local-provider-employee" in plans, outcomes
+    review = build_review(plans, diagram=mermaid(changed))
+    text = render_markdown(review, title="crossgate plan: local")
+    security_at, other_at = text.index("### Security-relevant changes"), text.index("### Other changes by module")
+    assert security_at < other_at
+    security_text = text[security_at:other_at]
+    assert "aws_vpc_endpoint_service" in security_text  # the principal swap is what a reviewer must see first
+    assert "arn:aws:iam::111111111111:role/crossgate-gateway" in security_text
+    assert "security_group" in security_text and "8443" in security_text
+    assert "aws_vpc_security_group_ingress_rule" in [c.type for c in review.security]
+    assert all(c.security_reasons for c in review.security)
+    assert all("replaced" in " ".join(c.security_reasons) for c in review.security if c.action == "replace")
+    assert "```mermaid" in text
+    for row in review.summaries:
+        assert f"| `{row.stack}` | {row.add} | {row.change} | {row.destroy} | {row.replace} |" in text
+    as_json = json.loads(render_json(review))
+    assert as_json["has_changes"] is True and {s["stack"] for s in as_json["summaries"]} == set(plans)
+    assert all(c["security_relevant"] for c in as_json["security"])
 
 
 def test_doctor_passes_then_catches_breakage(local: Deployment) -> None:
