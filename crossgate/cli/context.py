@@ -19,7 +19,7 @@ from crossgate.config import Environment, load_environment
 from crossgate.errors import CrossgateError
 from crossgate.lifecycle import orphans
 from crossgate.lifecycle.assess import Assessment, assess
-from crossgate.paths import env_file
+from crossgate.paths import DEFAULT_OUTDIR, env_file
 from crossgate.runner.orchestrate import Orchestrator, Reporter
 from crossgate.synth import Manifest, synthesize
 from crossgate.synth.manifest import stack_names_of
@@ -32,20 +32,24 @@ class CliError(CrossgateError):
     """A wrong or impossible request on the command line."""
 
 
+DEFAULT_PARALLELISM = 4
+
+
 @dataclass(frozen=True)
 class StackOptions:
-    """The options every stack command shares (see parser.add_stack_options)."""
+    """What a stack command works on (see the options.add_*_option pieces; a command without one gets its default)."""
 
     env: str
-    stacks: tuple[str, ...]
-    outdir: Path
-    emulator_url: str | None
-    parallelism: int
+    stacks: tuple[str, ...] = ()
+    outdir: Path = DEFAULT_OUTDIR
+    emulator_url: str | None = None
+    parallelism: int = DEFAULT_PARALLELISM
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> StackOptions:
-        return cls(env=args.env, stacks=tuple(args.stack), outdir=args.outdir, emulator_url=args.emulator_url,
-                   parallelism=args.parallelism)
+        return cls(env=args.env, stacks=tuple(getattr(args, "stack", ())),
+                   outdir=getattr(args, "outdir", DEFAULT_OUTDIR), emulator_url=getattr(args, "emulator_url", None),
+                   parallelism=getattr(args, "parallelism", DEFAULT_PARALLELISM))
 
 
 @dataclass(frozen=True)
@@ -102,6 +106,7 @@ def open_context(options: StackOptions, *, may_start: bool = False) -> Iterator[
     """Load and validate the env, reach its target, read its state backend (refusing an env file that
     would take over another's state), synthesize its stacks and the tombstones of the ones it dropped."""
     env = load_env(options.env)
+    refuse_unknown_stacks(env, options.stacks)
     with open_target(env, options.emulator_url, may_start=may_start) as (target, started):
         lifecycle = assess(env, target, stack_names_of(env))
         for note in lifecycle.notes:
@@ -109,6 +114,18 @@ def open_context(options: StackOptions, *, may_start: bool = False) -> Iterator[
         manifest = synthesize(env, options.outdir, emulator_url=target.emulator_url, tombstones=lifecycle.orphans)
         own, tombstones = orphans.split(select_stacks(manifest, options.stacks), lifecycle.orphan_names)
         yield Context(env, target, own, options.parallelism, started, lifecycle, tombstones)
+
+
+def refuse_unknown_stacks(env: Environment, wanted: tuple[str, ...]) -> None:
+    """Refuse a ``--stack`` that cannot be one of this env's before anything starts (an emulator, a synth).
+
+    A name with the env's prefix may still be a stack the env dropped (an orphan in its backend):
+    :func:`select_stacks` decides those once the backend was read.
+    """
+    declared = stack_names_of(env)
+    unknown = sorted(s for s in set(wanted) - set(declared) if not s.startswith(f"{env.name}-"))
+    if unknown:
+        raise CliError(f"unknown stack(s) {unknown}; this env has {sorted(declared)}")
 
 
 def select_stacks(manifest: Manifest, wanted: tuple[str, ...]) -> Manifest:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from importlib import metadata
 
 from crossgate.cli.commands import COMMANDS
 
@@ -11,7 +12,16 @@ DESCRIPTION = "a central HTTP API Gateway reaching private services in other AWS
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="crossgate", description=DESCRIPTION)
+    parser.add_argument("--version", action="version", version=f"crossgate {version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for command in COMMANDS:
         command.register(sub)
     return parser
+
+
+def version() -> str:
+    """The installed package's version (scripts/setup installs the checkout editable, so it is this one's)."""
+    try:
+        return metadata.version("crossgate")
+    except metadata.PackageNotFoundError:
+        return "unknown (not installed: run scripts/setup)"

@@ -66,7 +66,7 @@ class Environment:
 
 def load_environment(path: Path) -> Environment:
     """Parse and validate an env file; raise EnvConfigError naming every problem, sorted by line."""
-    shown = str(path)
+    shown = shown_path(path)
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -109,6 +109,14 @@ def load_environment(path: Path) -> Environment:
         raise EnvConfigError(problems.sorted())
     assert config is not None  # no problem found means it validated
     return Environment(name=name, path=path, config=config)
+
+
+def shown_path(path: Path) -> str:
+    """The file as the user knows it: relative to the working folder when inside it (envs/dev.yaml)."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 def _env_name(path: Path, raw: dict[object, object], problems: _Problems) -> str:

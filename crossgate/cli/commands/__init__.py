@@ -16,7 +16,8 @@ from crossgate.cli.commands import (
     synth,
     token,
     unlock,
+    validate,
 )
 
-COMMANDS = (synth, plan, deploy, destroy, outputs, demo, unlock, doctor, diagram, emulator, smoke, token, eject,
-            iam, ci)
+COMMANDS = (validate, synth, plan, deploy, destroy, outputs, demo, unlock, doctor, diagram, emulator, smoke, token,
+            eject, iam, ci)

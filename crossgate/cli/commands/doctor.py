@@ -6,12 +6,20 @@ import argparse
 
 from crossgate.cli.context import StackOptions, open_context
 from crossgate.cli.exit_codes import EXIT_ERROR, EXIT_OK
-from crossgate.cli.options import SubParsers, add_command, add_stack_options
+from crossgate.cli.options import (
+    SubParsers,
+    add_command,
+    add_emulator_url_option,
+    add_env_option,
+    add_outdir_option,
+)
 
 
 def register(sub: SubParsers[argparse.ArgumentParser]) -> None:
     p = add_command(sub, "doctor", "check a deployed environment against AWS (or the emulator)", run)
-    add_stack_options(p)
+    add_env_option(p)
+    add_outdir_option(p)
+    add_emulator_url_option(p)
     p.add_argument("--no-live", action="store_true", help="skip the live request through the gateway per service")
 
 

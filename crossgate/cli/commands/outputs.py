@@ -8,12 +8,22 @@ import json
 from crossgate.cli import flows
 from crossgate.cli.context import CliError, StackOptions, open_context
 from crossgate.cli.exit_codes import EXIT_OK
-from crossgate.cli.options import SubParsers, add_command, add_stack_options
+from crossgate.cli.options import (
+    SubParsers,
+    add_command,
+    add_emulator_url_option,
+    add_env_option,
+    add_outdir_option,
+    add_stack_option,
+)
 
 
 def register(sub: SubParsers[argparse.ArgumentParser]) -> None:
     p = add_command(sub, "outputs", "print every stack's outputs", run)
-    add_stack_options(p)
+    add_env_option(p)
+    add_stack_option(p)
+    add_outdir_option(p)
+    add_emulator_url_option(p)
     shown = p.add_mutually_exclusive_group()
     shown.add_argument("--json", action="store_true", help="machine-readable output")
     shown.add_argument("--gateway-url", action="store_true",

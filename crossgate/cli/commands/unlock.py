@@ -6,12 +6,22 @@ import argparse
 
 from crossgate.cli.context import CliError, StackOptions, open_context
 from crossgate.cli.exit_codes import EXIT_OK
-from crossgate.cli.options import SubParsers, add_command, add_stack_options
+from crossgate.cli.options import (
+    SubParsers,
+    add_command,
+    add_emulator_url_option,
+    add_env_option,
+    add_outdir_option,
+    add_stack_option,
+)
 
 
 def register(sub: SubParsers[argparse.ArgumentParser]) -> None:
     p = add_command(sub, "unlock", "release a stale state lock left by a killed run", run)
-    add_stack_options(p)
+    add_env_option(p)
+    add_stack_option(p)
+    add_outdir_option(p)
+    add_emulator_url_option(p)
     p.add_argument("lock_id", help="the lock ID terraform printed")
 
 
