@@ -46,10 +46,13 @@ def run_child(port: int, state_file: Path | None = None, work_dir: Path | None =
     from crossgate.emulator import state as emulator_state
     from crossgate.emulator.authorizers import Authorizers
     from crossgate.emulator.dataplane import DataPlane
+    from crossgate.emulator.iam_enforcement import ENFORCE_VARIABLE, prepare_child
     from crossgate.emulator.patches import apply_all
     from crossgate.emulator.workloads import Workloads
 
     patches = apply_all()
+    if os.environ.get(ENFORCE_VARIABLE):
+        prepare_child()
     restored = emulator_state.restore(state_file) if state_file is not None and state_file.exists() else 0
     work_dir = work_dir or Path(tempfile.mkdtemp(prefix="crossgate-emulator-work-"))
     workloads = Workloads(work_dir / "workloads")

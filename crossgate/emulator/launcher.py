@@ -27,6 +27,7 @@ from crossgate.emulator.settings import (
     assume_role_arn,
     terraform_environment,
 )
+from crossgate.emulator.iam_enforcement import ENFORCE_VARIABLE, IamSetup, bootstrap
 from crossgate.emulator.state import STATE_FILE_NAME
 from crossgate.errors import CrossgateError
 
@@ -50,9 +51,13 @@ class Emulator:
     emulator forgets every resource and the Terraform state with it. With ``persist`` (which needs
     ``state_dir``) the child saves its state to ``state_dir/state.pickle`` when it stops and an
     emulator started on the same folder carries on from there (:mod:`crossgate.emulator.state`).
+    With ``iam`` the emulator enforces IAM (moto's evaluation, :mod:`crossgate.emulator.iam_enforcement`):
+    the fake base credentials become an IAM user, ``iam``'s roles and policies are created, then every
+    request is checked.
     """
 
-    def __init__(self, port: int = 0, state_dir: Path | None = None, persist: bool = False) -> None:
+    def __init__(self, port: int = 0, state_dir: Path | None = None, persist: bool = False,
+                 iam: IamSetup | None = None) -> None:
         if not 0 <= port <= 65535:
             raise ValueError(f"port must be 0..65535, got {port}")
         if persist and state_dir is None:
@@ -60,6 +65,7 @@ class Emulator:
         self.port = port
         self.state_dir = state_dir
         self.persist = persist
+        self.iam = iam
         self.restored_services = 0
         self.endpoint_url = ""
         self._process: subprocess.Popen[bytes] | None = None
@@ -83,7 +89,7 @@ class Emulator:
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=log,
-                env=_child_environment(),
+                env={**_child_environment(), **({ENFORCE_VARIABLE: "1"} if self.iam else {})},
                 start_new_session=True,  # Ctrl-C reaches the parent only; it stops us cleanly
             )
         try:
@@ -91,6 +97,8 @@ class Emulator:
             port, self.restored_services = int(handshake["port"]), int(handshake.get("restored", 0))
             self.endpoint_url = f"http://{HOST}:{port}"
             _create_state_bucket(self.endpoint_url)
+            if self.iam is not None:
+                bootstrap(self.endpoint_url, self.iam)
         except BaseException:
             self.stop()
             raise
