@@ -235,8 +235,13 @@ class Orchestrator:
         deployed pays one batch, not one call per provider stack)."""
 
         def unapplied(name: str) -> bool:
+            tf = self.terraform(self.manifest.stack(name))
             try:
-                return not self.terraform(self.manifest.stack(name)).output_json()
+                if not (tf.working_dir / ".terraform").is_dir():
+                    # A fresh checkout (one CI job per stack) never initialized the dependency, and `output`
+                    # of an uninitialized remote backend fails: without this, its stack would always wait.
+                    tf.init()
+                return not tf.output_json()
             except TerraformError:
                 return True
 

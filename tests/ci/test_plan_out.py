@@ -6,6 +6,7 @@ One terraform plan of envs/local.yaml's provider stack against a fresh emulator 
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -15,7 +16,9 @@ import pytest
 
 from crossgate import emulator, names
 from crossgate.paths import REPO_ROOT
+from crossgate.runner.orchestrate import Orchestrator
 from crossgate.runner.terraform import Terraform
+from crossgate.synth import Manifest, Stack
 
 pytestmark = [pytest.mark.e2e, pytest.mark.terraform]
 
@@ -55,3 +58,22 @@ def test_plan_out_saves_the_stack_plan_and_a_waiting_stack_saves_none(emulator_u
     assert "no plan saved" in result.stdout and "waits for" in result.stdout
     assert not stale.exists()
     assert "not yet planned: local-central" in stale.with_suffix(".md").read_text()
+
+
+def test_a_dependency_this_checkout_never_initialized_is_read_not_taken_as_unapplied(emulator_url: str,
+                                                                                     tmp_path: Path) -> None:
+    """A CI job plans one stack in a fresh checkout: its dependencies' folders were never `terraform init`ed."""
+    dependency = tmp_path / "stacks" / "dep"
+    dependency.mkdir(parents=True)
+    backend = {**emulator.backend_settings(emulator_url), "key": "ci-tests/dep.tfstate"}
+    (dependency / "main.tf.json").write_text(json.dumps({"terraform": {"backend": {"s3": backend}},
+                                                         "output": {"ready": {"value": "yes"}}}))
+    environment = emulator.terraform_environment(emulator_url)
+    applied = Terraform(dependency, extra_env=environment)
+    applied.init()
+    applied.run("apply", "-auto-approve", "-input=false", "-no-color")
+    shutil.rmtree(dependency / ".terraform")  # as a fresh clone has it
+
+    dependent = Stack("dependent", tmp_path / "stacks" / "dependent", ("dep",))
+    manifest = Manifest(tmp_path, (dependent,), others=(Stack("dep", dependency, ()),))
+    assert Orchestrator(manifest, extra_env=environment)._unapplied_dependencies(dependent) == []
