@@ -97,7 +97,7 @@ def _patch_unknown_resource() -> None:
 
     def check_element_matches(self: IAMPolicyStatement, statement_element: Any, value: str) -> bool:
         if statement_element in ("Resource", "NotResource") and value == "*":
-            return statement_element == "Resource"  # moto does not know the resource: match it (see above)
+            return bool(statement_element == "Resource")  # moto does not know the resource: match it (see above)
         return bool(original(self, statement_element, value))
 
     IAMPolicyStatement._check_element_matches = check_element_matches  # type: ignore[method-assign]
@@ -179,5 +179,5 @@ def enforce(endpoint_url: str, after: int = 0) -> None:
     """Check every request from now on (moto's ``/moto-api/reset-auth``; ``after`` requests pass unchecked)."""
     request = urllib.request.Request(f"{endpoint_url}/moto-api/reset-auth", data=str(after).encode(), method="POST",
                                      headers={"Content-Type": "text/plain"})  # a form body would be parsed away
-    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - the local emulator
+    with urllib.request.urlopen(request, timeout=10) as response:
         response.read()

@@ -20,6 +20,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from crossgate.emulator.iam_enforcement import ENFORCE_VARIABLE, IamSetup, bootstrap
 from crossgate.emulator.settings import (
     EMULATOR_REGION,
     HOST,
@@ -27,7 +28,6 @@ from crossgate.emulator.settings import (
     assume_role_arn,
     terraform_environment,
 )
-from crossgate.emulator.iam_enforcement import ENFORCE_VARIABLE, IamSetup, bootstrap
 from crossgate.emulator.state import STATE_FILE_NAME
 from crossgate.errors import CrossgateError
 
