@@ -85,7 +85,7 @@ class StateLocation:
 
     def _read(self, prefix: str, *, own: bool) -> Iterator[StoredState]:
         if self.is_s3:
-            yield from self._read_s3(prefix)
+            yield from self._read_s3(prefix, own=own)
             return
         assert self.folder is not None
         files = self.folder.glob(f"*{STATE_SUFFIX}") if own else self.folder.parent.parent.glob(
@@ -93,11 +93,11 @@ class StateLocation:
         for path in sorted(files):
             yield _stored(path.name.removesuffix(STATE_SUFFIX), str(path), path.read_text())
 
-    def _read_s3(self, prefix: str) -> Iterator[StoredState]:
+    def _read_s3(self, prefix: str, *, own: bool) -> Iterator[StoredState]:
         from botocore.exceptions import BotoCoreError, ClientError
 
         try:
-            yield from self._read_s3_pages(prefix)
+            yield from self._read_s3_pages(prefix, own=own)
         except ClientError as exc:
             if exc.response.get("Error", {}).get("Code") == "NoSuchBucket":
                 return  # nothing deployed yet: terraform init fails on it with its own message
@@ -107,13 +107,21 @@ class StateLocation:
         except BotoCoreError as exc:
             raise LifecycleError(f"cannot reach the state bucket s3://{self.bucket}: {exc}") from None
 
-    def _read_s3_pages(self, prefix: str) -> Iterator[StoredState]:
+    def _read_s3_pages(self, prefix: str, *, own: bool) -> Iterator[StoredState]:
+        from botocore.exceptions import ClientError
+
         for page in self.client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=prefix):
             for item in page.get("Contents", []):
                 key = item["Key"]
                 if not key.endswith(STATE_SUFFIX):
                     continue  # lock files (<key>.tflock) and anything else
-                body = self.client.get_object(Bucket=self.bucket, Key=key)["Body"].read().decode()
+                try:
+                    body = self.client.get_object(Bucket=self.bucket, Key=key)["Body"].read().decode()
+                except ClientError as exc:
+                    # Another env's state this env's credentials may not read: not needed (the rename hint).
+                    if own or exc.response.get("Error", {}).get("Code") != "AccessDenied":
+                        raise
+                    continue
                 yield _stored(key.rsplit("/", 1)[-1].removesuffix(STATE_SUFFIX), f"s3://{self.bucket}/{key}", body)
 
 
