@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from crossgate import emulator
+from crossgate import emulator, names
 from crossgate.config import Environment, load_environment
 from crossgate.errors import CrossgateError
 from crossgate.lifecycle import orphans
@@ -119,11 +119,12 @@ def open_context(options: StackOptions, *, may_start: bool = False) -> Iterator[
 def refuse_unknown_stacks(env: Environment, wanted: tuple[str, ...]) -> None:
     """Refuse a ``--stack`` that cannot be one of this env's before anything starts (an emulator, a synth).
 
-    A name with the env's prefix may still be a stack the env dropped (an orphan in its backend):
-    :func:`select_stacks` decides those once the backend was read.
+    A provider stack's name that the env does not declare may still be one it dropped (an orphan in its
+    backend): :func:`select_stacks` decides those once the backend was read.
     """
     declared = stack_names_of(env)
-    unknown = sorted(s for s in set(wanted) - set(declared) if not s.startswith(f"{env.name}-"))
+    maybe_dropped = names.provider_stack(env.name, "")
+    unknown = sorted(s for s in set(wanted) - set(declared) if not s.startswith(maybe_dropped))
     if unknown:
         raise CliError(f"unknown stack(s) {unknown}; this env has {sorted(declared)}")
 
