@@ -26,6 +26,7 @@ from typing import Any
 from crossgate.ci.layers import SOURCE_PATHS, SYNTH_OUTDIR, CiConfigError, CiStack, Layers
 
 REVIEW_FILE = "crossgate-review.md"
+PLAN_LOG = "crossgate-plan.log"
 ROOT_VARIABLE = "CROSSGATE_ROOT"
 CROSSGATE = ".venv/bin/crossgate"
 """The checkout's own crossgate (scripts/setup, run by the pre-workflow hook): it runs from the clone Atlantis
@@ -56,8 +57,11 @@ def _root_step() -> dict[str, Any]:
 
 
 def _plan_command(layers: Layers) -> str:
+    """crossgate plan of the project's stack into $PLANFILE; its progress goes to a log shown only on failure
+    (the PR comment is the review, the next step)."""
+    log = f'"$DIR/{PLAN_LOG}"'
     return (f'cd "${ROOT_VARIABLE}" && {CROSSGATE} plan --env {layers.env_file} --stack "$PROJECT_NAME" '
-            f'--review "$DIR/{REVIEW_FILE}" --plan-out "$PLANFILE"')
+            f'--outdir {SYNTH_OUTDIR} --review "$DIR/{REVIEW_FILE}" --plan-out "$PLANFILE" > {log} 2>&1 || {{ cat {log}; exit 1; }}')
 
 
 def _show_review() -> dict[str, Any]:
@@ -67,21 +71,19 @@ def _show_review() -> dict[str, Any]:
 def _crossgate_workflows(layers: Layers) -> dict[str, dict[str, Any]]:
     plan = _plan_command(layers)
     providers = {
-        "plan": {"steps": [_root_step(), {"run": {"command": plan, "output": "hide"}}, _show_review()]},
+        "plan": {"steps": [_root_step(), {"run": plan}, _show_review()]},
         "apply": {"steps": ["apply"]},
     }
     central = {
         "plan": {"steps": [
             _root_step(),
-            {"run": {"command": f'{plan} && {{ test -s "$PLANFILE" || echo "{PLACEHOLDER}" > "$PLANFILE"; }}',
-                     "output": "hide"}},
+            {"run": f'{plan}; test -s "$PLANFILE" || echo "{PLACEHOLDER}" > "$PLANFILE"'},
             _show_review(),
         ]},
         "apply": {"steps": [
             _root_step(),
-            {"run": {"command": f'{plan} && test -s "$PLANFILE" || {{ echo "crossgate: $PROJECT_NAME could not be '
-                                f'planned after its provider stacks (see above)" >&2; exit 1; }}',
-                     "output": "hide"}},
+            {"run": f'{plan}; test -s "$PLANFILE" || {{ echo "crossgate: $PROJECT_NAME still waits for its '
+                    f'provider stacks, see the review" >&2; exit 1; }}'},
             _show_review(),
             "apply",
         ]},

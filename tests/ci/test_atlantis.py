@@ -81,14 +81,14 @@ def test_projects_are_the_synthesized_stack_folders_and_autoplan_on_their_source
 def test_the_workflows_run_crossgate_plan_with_review_into_planfile_and_central_replans_before_apply() -> None:
     config = _generated("dev")
     provider, central = config["workflows"]["crossgate-dev"], config["workflows"]["crossgate-dev-central"]
-    plan_command = provider["plan"]["steps"][1]["run"]["command"]
+    plan_command = provider["plan"]["steps"][1]["run"]
     assert '--env envs/dev.yaml --stack "$PROJECT_NAME"' in plan_command
     assert '--review "$DIR/crossgate-review.md" --plan-out "$PLANFILE"' in plan_command
     assert provider["plan"]["steps"][2] == {"run": 'cat "$DIR/crossgate-review.md"'}  # the PR comment
     assert provider["apply"]["steps"] == ["apply"]  # applies the saved $PLANFILE
     apply_steps = central["apply"]["steps"]
     assert apply_steps[-1] == "apply"
-    assert "--plan-out \"$PLANFILE\"" in apply_steps[1]["run"]["command"], "re-planned after the providers applied"
+    assert '--plan-out "$PLANFILE"' in apply_steps[1]["run"], "re-planned after the providers applied"
 
 
 def test_ejected_stacks_are_plain_terraform_projects() -> None:
