@@ -61,7 +61,8 @@ def _plan_command(layers: Layers) -> str:
     (the PR comment is the review, the next step)."""
     log = f'"$DIR/{PLAN_LOG}"'
     return (f'cd "${ROOT_VARIABLE}" && {CROSSGATE} plan --env {layers.env_file} --stack "$PROJECT_NAME" '
-            f'--outdir {SYNTH_OUTDIR} --review "$DIR/{REVIEW_FILE}" --plan-out "$PLANFILE" > {log} 2>&1 || {{ cat {log}; exit 1; }}')
+            f'--outdir {SYNTH_OUTDIR} --review "$DIR/{REVIEW_FILE}" --plan-out "$PLANFILE" '
+            f'> {log} 2>&1 || {{ cat {log}; exit 1; }}')
 
 
 def _show_review() -> dict[str, Any]:
