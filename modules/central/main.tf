@@ -3,7 +3,28 @@ locals {
 
   vpc_id       = local.create_vpc ? module.network[0].vpc_id : var.vpc_id
   subnet_ids   = local.create_vpc ? module.network[0].subnet_ids : var.subnet_ids
-  subnet_count = local.create_vpc ? var.az_count : length(var.subnet_ids)
+  subnet_count = local.create_vpc ? (length(var.availability_zone_ids) > 0 ? length(var.availability_zone_ids) : var.az_count) : length(var.subnet_ids)
+
+  # AZs of the subnets, known at plan: names differ between accounts, AZ ids do not.
+  subnet_zone_names = local.create_vpc ? module.network[0].availability_zones : data.aws_subnet.given[*].availability_zone
+  subnet_zone_ids   = local.create_vpc ? module.network[0].availability_zone_ids : data.aws_subnet.given[*].availability_zone_id
+  zone_pairs        = min(length(data.aws_availability_zones.this.names), length(data.aws_availability_zones.this.zone_ids))
+  zone_id_by_name   = zipmap(slice(data.aws_availability_zones.this.names, 0, local.zone_pairs), slice(data.aws_availability_zones.this.zone_ids, 0, local.zone_pairs))
+
+  # Per service: the AZs its endpoint service serves, in this account's names (DescribeVpcEndpointServices
+  # answers the consumer's names) and as AZ ids; empty for a cross-region service (its AZs are in another
+  # region) or one that reports none, and then every subnet is used.
+  service_zone_names = { for k, s in var.services : k => sort(tolist(try(data.aws_vpc_endpoint_service.this[k].availability_zones, []))) }
+  service_zone_ids   = { for k, names in local.service_zone_names : k => [for n in names : lookup(local.zone_id_by_name, n, n)] }
+  # Indices of the subnets each endpoint uses: only those in an AZ its service serves (AWS refuses others).
+  endpoint_subnets = {
+    for k, names in local.service_zone_names : k => [
+      for i in range(local.subnet_count) : i if length(names) == 0 || contains(names, try(local.subnet_zone_names[i], ""))
+    ]
+  }
+  zone_problem = {
+    for k, s in var.services : k => "Service ${k}: its endpoint service ${s.endpoint_service_name} serves AZ ids ${join(", ", local.service_zone_ids[k])}, but the central subnets are in AZ ids ${join(", ", compact([for id in local.subnet_zone_ids : id == null ? "" : id]))}: no AZ in common, and an interface endpoint can only use AZs its service's NLB covers (matched by AZ id; AZ names differ between accounts). Fix: give the central network one of ${join(", ", local.service_zone_ids[k])} (availability_zone_ids; in a crossgate env file central.network.availability_zone_ids), or subnet_ids in those AZs, or have the provider's NLB cover one of the central AZ ids (its availability_zone_ids)."
+  }
 
   # Checked by preconditions on the resources that need a network (no cross-variable validation
   # before Terraform 1.9).
@@ -26,7 +47,7 @@ locals {
   # the ENI itself is not, so it cannot be the key.
   instances = merge([
     for service_name, service in var.services : {
-      for index in range(local.subnet_count) : "${service_name}/${index}" => {
+      for index in range(length(local.endpoint_subnets[service_name])) : "${service_name}/${index}" => {
         service = service_name
         index   = index
       }
@@ -64,14 +85,35 @@ module "network" {
   source = "../private_network"
   count  = local.create_vpc ? 1 : 0
 
-  name               = var.name
-  cidr               = var.vpc_cidr
-  az_count           = var.az_count
-  subnet_newbits     = 3
-  subnet_name_suffix = "index"
-  flow_logs          = var.flow_logs
+  name                  = var.name
+  cidr                  = var.vpc_cidr
+  az_count              = var.az_count
+  availability_zone_ids = var.availability_zone_ids
+  subnet_newbits        = 3
+  subnet_name_suffix    = "index"
+  flow_logs             = var.flow_logs
 
   tags = var.tags
+}
+
+# The given subnets' AZs (existing-network mode), to place each endpoint only where its service is.
+data "aws_subnet" "given" {
+  count = local.create_vpc ? 0 : length(var.subnet_ids)
+
+  id = var.subnet_ids[count.index]
+}
+
+# This account's AZ names and ids, to name both sides' AZ ids when they do not overlap.
+data "aws_availability_zones" "this" {
+  # checkov:skip=CKV_AWS_394:only read to translate AZ names to AZ ids in messages and outputs; no resource is placed by this list
+  state = "available"
+}
+
+# Each same-region endpoint service as this account sees it: the AZs it serves, in this account's names.
+data "aws_vpc_endpoint_service" "this" {
+  for_each = { for k, s in var.services : k => s if s.service_region == null }
+
+  service_name = each.value.endpoint_service_name
 }
 
 ################################################################################
@@ -135,15 +177,15 @@ resource "aws_vpc_endpoint" "this" {
   service_region      = each.value.service_region
   vpc_endpoint_type   = "Interface"
   private_dns_enabled = false
-  subnet_ids          = local.subnet_ids
+  subnet_ids          = [for i in local.endpoint_subnets[each.key] : local.subnet_ids[i]]
   security_group_ids  = [aws_security_group.endpoint[each.key].id]
 
   dynamic "subnet_configuration" {
-    for_each = length(each.value.endpoint_ips) > 0 ? range(local.subnet_count) : []
+    for_each = length(each.value.endpoint_ips) > 0 ? local.endpoint_subnets[each.key] : []
 
     content {
       subnet_id = local.subnet_ids[subnet_configuration.value]
-      ipv4      = each.value.endpoint_ips[subnet_configuration.value]
+      ipv4      = try(each.value.endpoint_ips[subnet_configuration.value], null)
     }
   }
 
@@ -159,6 +201,11 @@ resource "aws_vpc_endpoint" "this" {
       condition     = length(each.value.endpoint_ips) == 0 || length(each.value.endpoint_ips) == local.subnet_count
       error_message = "Service ${each.key} pins ${length(each.value.endpoint_ips)} endpoint_ips for ${local.subnet_count} subnets: give one IP per subnet, in subnet order, or none."
     }
+
+    precondition {
+      condition     = length(local.endpoint_subnets[each.key]) > 0
+      error_message = local.zone_problem[each.key]
+    }
   }
 }
 
@@ -169,8 +216,8 @@ module "eni_lookup" {
   network_interface_ids = tolist(aws_vpc_endpoint.this[each.key].network_interface_ids)
   # max(): with no subnets the endpoint's network precondition already reports the problem; this keeps
   # eni_lookup's own "at least 1" validation from adding a second, less helpful error.
-  expected_count = max(local.subnet_count, 1)
-  expected_ips   = each.value.endpoint_ips
+  expected_count = max(length(local.endpoint_subnets[each.key]), 1)
+  expected_ips   = length(each.value.endpoint_ips) == local.subnet_count ? [for i in local.endpoint_subnets[each.key] : each.value.endpoint_ips[i]] : each.value.endpoint_ips
 }
 
 ################################################################################

@@ -48,16 +48,23 @@ output "subnet_ids" {
   value       = local.subnet_ids
 }
 
+output "availability_zone_ids" {
+  description = "The AZ ids of subnet_ids, in order (the same physical AZs in every account)."
+  value       = local.subnet_zone_ids
+}
+
 output "services" {
-  description = "Per service name: endpoint_id, endpoint_eni_ips, cloudmap_service_arn, integration_id, endpoint_security_group_id and route_ids (route key => route id)."
+  description = "Per service name: endpoint_id, endpoint_subnet_ids (the subnets in AZs its endpoint service serves), service_availability_zone_ids (the AZ ids it serves; empty when cross-region), endpoint_eni_ips, cloudmap_service_arn, integration_id, endpoint_security_group_id and route_ids (route key => route id)."
   value = {
     for name, service in var.services : name => {
-      endpoint_id                = aws_vpc_endpoint.this[name].id
-      endpoint_eni_ips           = module.eni_lookup[name].ips
-      cloudmap_service_arn       = aws_service_discovery_service.this[name].arn
-      integration_id             = aws_apigatewayv2_integration.this[name].id
-      endpoint_security_group_id = aws_security_group.endpoint[name].id
-      route_ids                  = { for route_key in service.routes : route_key => aws_apigatewayv2_route.this[route_key].id }
+      endpoint_id                   = aws_vpc_endpoint.this[name].id
+      endpoint_subnet_ids           = [for i in local.endpoint_subnets[name] : local.subnet_ids[i]]
+      service_availability_zone_ids = local.service_zone_ids[name]
+      endpoint_eni_ips              = module.eni_lookup[name].ips
+      cloudmap_service_arn          = aws_service_discovery_service.this[name].arn
+      integration_id                = aws_apigatewayv2_integration.this[name].id
+      endpoint_security_group_id    = aws_security_group.endpoint[name].id
+      route_ids                     = { for route_key in service.routes : route_key => aws_apigatewayv2_route.this[route_key].id }
     }
   }
 }

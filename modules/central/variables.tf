@@ -51,6 +51,18 @@ variable "az_count" {
   }
 }
 
+variable "availability_zone_ids" {
+  description = "AZ ids (such as use1-az4) of the created VPC's subnets, one each, in order; replaces az_count. AZ names differ between accounts, AZ ids do not: name the AZ ids your services' NLBs cover (each endpoint only uses the subnets in AZs its service serves). Empty (default): the first az_count AZ names. Ignored with an existing network."
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for id in var.availability_zone_ids : can(regex("^[a-z]{2,6}[0-9]+-az[0-9]+$", id))]) && length(distinct(var.availability_zone_ids)) == length(var.availability_zone_ids) && length(var.availability_zone_ids) <= 6
+    error_message = "The availability_zone_ids must be at most 6 distinct AZ ids such as use1-az4; got ${jsonencode(var.availability_zone_ids)}."
+  }
+}
+
 variable "vpc_id" {
   description = "Existing VPC for the endpoints and the VPC link. Set together with subnet_ids, and leave vpc_cidr null."
   type        = string

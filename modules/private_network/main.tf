@@ -1,4 +1,4 @@
-# A private VPC over az_count AZs: one private subnet per AZ (no internet route; routing is the
+# A private VPC over az_count AZs (or the given AZ ids): one private subnet per AZ (no internet route; routing is the
 # caller's), the default security group stripped of every rule, and optional VPC flow logs to
 # CloudWatch Logs. Internal building block of modules/central and modules/provider.
 
@@ -7,9 +7,21 @@ data "aws_region" "current" {}
 data "aws_caller_identity" "current" {}
 
 locals {
-  # The first az_count zones of the name-sorted list; fewer when the region has fewer (then the
-  # precondition on aws_vpc.this reports it).
-  availability_zones = slice(data.aws_availability_zones.available.names, 0, min(var.az_count, length(data.aws_availability_zones.available.names)))
+  zone_names = data.aws_availability_zones.available.names
+  zone_ids   = data.aws_availability_zones.available.zone_ids
+  # AZ name <-> AZ id in this account (names differ between accounts, ids do not); min() keeps the maps
+  # total should the two lists ever differ in length.
+  zone_pairs       = min(length(local.zone_names), length(local.zone_ids))
+  zone_id_by_name  = zipmap(slice(local.zone_names, 0, local.zone_pairs), slice(local.zone_ids, 0, local.zone_pairs))
+  zone_name_by_id  = zipmap(slice(local.zone_ids, 0, local.zone_pairs), slice(local.zone_names, 0, local.zone_pairs))
+  by_zone_id       = length(var.availability_zone_ids) > 0
+  subnet_count     = local.by_zone_id ? length(var.availability_zone_ids) : var.az_count
+  unknown_zone_ids = [for id in var.availability_zone_ids : id if !contains(local.zone_ids, id)]
+
+  # By AZ id when given (this account's names of those ids), else the first az_count zones of the
+  # name-sorted list; fewer when the region has fewer (then the precondition on aws_vpc.this reports it).
+  availability_zones    = local.by_zone_id ? [for id in var.availability_zone_ids : lookup(local.zone_name_by_id, id, id)] : slice(local.zone_names, 0, min(var.az_count, length(local.zone_names)))
+  availability_zone_ids = local.by_zone_id ? var.availability_zone_ids : [for name in local.availability_zones : lookup(local.zone_id_by_name, name, null)]
 }
 
 ################################################################################
@@ -17,7 +29,7 @@ locals {
 ################################################################################
 
 data "aws_availability_zones" "available" {
-  # checkov:skip=CKV_AWS_394:only the first az_count zones of the name-sorted list are used (local.availability_zones), and a zone AWS adds later takes the next letter and sorts after them, so it cannot silently join the VPC; callers who must pin exact zones bring their own VPC (vpc_id + subnet_ids) instead of this module
+  # checkov:skip=CKV_AWS_394:only the first az_count zones of the name-sorted list are used (local.availability_zones), and a zone AWS adds later takes the next letter and sorts after them, so it cannot silently join the VPC; callers who must pin exact zones name them by AZ id (var.availability_zone_ids)
   state = "available"
 
   filter {
@@ -35,8 +47,13 @@ resource "aws_vpc" "this" {
 
   lifecycle {
     precondition {
-      condition     = length(data.aws_availability_zones.available.names) >= var.az_count
+      condition     = local.by_zone_id || length(data.aws_availability_zones.available.names) >= var.az_count
       error_message = "The region has ${length(data.aws_availability_zones.available.names)} available AZs (${join(", ", data.aws_availability_zones.available.names)}) but az_count is ${var.az_count}; lower az_count."
+    }
+
+    precondition {
+      condition     = length(local.unknown_zone_ids) == 0
+      error_message = "The availability_zone_ids ${join(", ", local.unknown_zone_ids)} are not available AZ ids of this region (${join(", ", local.zone_ids)}); use AZ ids from that list (aws ec2 describe-availability-zones shows each id's name in this account)."
     }
 
     precondition {
@@ -47,12 +64,14 @@ resource "aws_vpc" "this" {
 }
 
 # One private subnet per AZ: the count.index-th /(prefix + subnet_newbits) slice of the VPC CIDR.
+# Placed by AZ id when availability_zone_ids is given (the same physical AZ in every account), else by name.
 resource "aws_subnet" "this" {
-  count = var.az_count
+  count = local.subnet_count
 
-  vpc_id            = aws_vpc.this.id
-  cidr_block        = cidrsubnet(var.cidr, var.subnet_newbits, count.index)
-  availability_zone = try(local.availability_zones[count.index], null)
+  vpc_id               = aws_vpc.this.id
+  cidr_block           = cidrsubnet(var.cidr, var.subnet_newbits, count.index)
+  availability_zone    = local.by_zone_id ? null : try(local.availability_zones[count.index], null)
+  availability_zone_id = local.by_zone_id ? var.availability_zone_ids[count.index] : null
 
   tags = merge(var.tags, { Name = "${var.name}-private-${var.subnet_name_suffix == "zone" ? try(local.availability_zones[count.index], count.index) : count.index}" })
 }

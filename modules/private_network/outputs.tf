@@ -23,6 +23,11 @@ output "availability_zones" {
   value       = local.availability_zones
 }
 
+output "availability_zone_ids" {
+  description = "The AZ ids of the private subnets, in the order of subnet_ids (the same physical AZs in every account)."
+  value       = local.availability_zone_ids
+}
+
 output "default_security_group_id" {
   description = "Id of the VPC's default security group (every rule removed)."
   value       = aws_default_security_group.this.id

@@ -52,6 +52,18 @@ variable "az_count" {
   }
 }
 
+variable "availability_zone_ids" {
+  description = "AZ ids (such as use1-az4) of the private subnets, one subnet each, in order; when set, az_count is ignored. An AZ name (us-east-1a) is a different physical AZ in each account of AWS's oldest regions, an AZ id is the same everywhere: name ids to line the subnets up with another account's (a PrivateLink endpoint can only use the AZ ids its service's NLB covers). Empty (default): the first az_count AZ names."
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for id in var.availability_zone_ids : can(regex("^[a-z]{2,6}[0-9]+-az[0-9]+$", id))]) && length(distinct(var.availability_zone_ids)) == length(var.availability_zone_ids) && length(var.availability_zone_ids) <= 6
+    error_message = "The availability_zone_ids must be at most 6 distinct AZ ids such as use1-az4; got ${jsonencode(var.availability_zone_ids)}."
+  }
+}
+
 variable "subnet_newbits" {
   description = "Bits added to the VPC prefix for each subnet: subnet i is cidrsubnet(cidr, subnet_newbits, i), so 3 gives /prefix+3 subnets (8 slices), 4 gives /prefix+4 (16 slices; the slices after the first az_count stay free for the caller)."
   type        = number

@@ -32,6 +32,9 @@ locals {
 
   azs = local.create_vpc ? module.network[0].availability_zones : []
 
+  zone_pairs      = min(length(data.aws_availability_zones.this.names), length(data.aws_availability_zones.this.zone_ids))
+  zone_id_by_name = zipmap(slice(data.aws_availability_zones.this.names, 0, local.zone_pairs), slice(data.aws_availability_zones.this.zone_ids, 0, local.zone_pairs))
+
   vpc_id         = local.create_vpc ? module.network[0].vpc_id : (local.fargate_enabled ? var.vpc_id : null)
   vpc_cidr       = local.create_vpc ? module.network[0].vpc_cidr_block : (local.fargate_enabled ? data.aws_vpc.this[0].cidr_block : null)
   subnet_ids     = local.create_vpc ? module.network[0].subnet_ids : (local.fargate_enabled ? var.subnet_ids : null)
@@ -45,6 +48,12 @@ locals {
 ################################################################################
 # Endpoint service (always)
 ################################################################################
+
+# This account's AZ names and ids: consumers in other accounts match the service's AZs by id.
+data "aws_availability_zones" "this" {
+  # checkov:skip=CKV_AWS_394:only read to translate the endpoint service's AZ names to AZ ids (output); no resource is placed by this list
+  state = "available"
+}
 
 resource "aws_vpc_endpoint_service" "this" {
   # checkov:skip=CKV_AWS_123:acceptance_required is the caller's choice (default false): allowed_principals already limits connections to named IAM principals (no wildcard, validated), and manual acceptance would stop an automated deployment until someone accepts out of band
@@ -91,12 +100,13 @@ module "network" {
   source = "../private_network"
   count  = local.create_vpc ? 1 : 0
 
-  name               = var.name
-  cidr               = var.vpc_cidr
-  az_count           = var.az_count
-  subnet_newbits     = 4
-  subnet_name_suffix = "zone"
-  flow_logs          = merge(var.flow_logs, { kms_key_arn = var.log_kms_key_arn })
+  name                  = var.name
+  cidr                  = var.vpc_cidr
+  az_count              = var.az_count
+  availability_zone_ids = var.availability_zone_ids
+  subnet_newbits        = 4
+  subnet_name_suffix    = "zone"
+  flow_logs             = merge(var.flow_logs, { kms_key_arn = var.log_kms_key_arn })
 
   tags = var.tags
 }

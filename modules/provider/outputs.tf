@@ -18,6 +18,11 @@ output "endpoint_service_availability_zones" {
   value       = aws_vpc_endpoint_service.this.availability_zones
 }
 
+output "endpoint_service_availability_zone_ids" {
+  description = "AZ ids the endpoint service is available in: the same physical AZs in every account, unlike AZ names. A consumer's endpoint can only use subnets in these AZ ids."
+  value       = [for name in aws_vpc_endpoint_service.this.availability_zones : lookup(local.zone_id_by_name, name, name)]
+}
+
 output "endpoint_service_allowed_principals" {
   description = "IAM principals allowed to connect to the endpoint service."
   value       = aws_vpc_endpoint_service.this.allowed_principals

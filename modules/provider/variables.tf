@@ -212,6 +212,18 @@ variable "az_count" {
   }
 }
 
+variable "availability_zone_ids" {
+  description = "AZ ids (such as use1-az4) of the created VPC's subnets, one each, in order; replaces az_count. The NLB, hence the endpoint service, covers exactly these AZs, and consumers in other accounts match them by AZ id (AZ names differ between accounts). Empty (default): the first az_count AZ names."
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for id in var.availability_zone_ids : can(regex("^[a-z]{2,6}[0-9]+-az[0-9]+$", id))]) && length(distinct(var.availability_zone_ids)) == length(var.availability_zone_ids) && length(var.availability_zone_ids) <= 6
+    error_message = "The availability_zone_ids must be at most 6 distinct AZ ids such as use1-az4; got ${jsonencode(var.availability_zone_ids)}."
+  }
+}
+
 variable "vpc_id" {
   description = "Existing VPC for the Fargate workload (with subnet_ids). Null creates a VPC from vpc_cidr and az_count."
   type        = string

@@ -25,8 +25,9 @@ def _unique(prefix: str) -> str:
 
 
 def _make_endpoint_service(account_client: AccountClient, principals: list[str]) -> dict[str, Any]:
-    """An endpoint service over an internal NLB in the provider account, allowing ``principals``."""
-    network = make_network(account_client(PROVIDER_ACCOUNT, "ec2"), "10.30.0.0/16", ["10.30.1.0/24"])
+    """An endpoint service over an internal NLB in the provider account, allowing ``principals``; the NLB covers
+    both AZs of the region (an interface endpoint may only use AZs its service's NLB covers)."""
+    network = make_network(account_client(PROVIDER_ACCOUNT, "ec2"), "10.30.0.0/16", ["10.30.1.0/24", "10.30.2.0/24"])
     nlb = make_internal_nlb(account_client(PROVIDER_ACCOUNT, "elbv2"), _unique("nlb"), network.subnet_ids)
     ec2 = account_client(PROVIDER_ACCOUNT, "ec2")
     config = ec2.create_vpc_endpoint_service_configuration(
