@@ -2,8 +2,11 @@
 applies on the default branch behind an environment (required reviewers are set there), never two at once.
 
 Jobs are the env's stack layers: the provider stacks as one matrix job, then the central stack (``needs``).
-Each job assumes its own account's role by OIDC with aws-actions/configure-aws-credentials (``role-to-assume``
-from the env file; ``permissions: id-token: write``). Syntax per https://docs.github.com/actions/reference/
+Credentials by OIDC (aws-actions/configure-aws-credentials, ``permissions: id-token: write``), roles from the env
+file. ``sign_in="central"`` (default) follows `crossgate iam`'s trust model: every job signs in to the central
+deployer role and the stack's aws provider assumes its account's ``role_arn`` from that session (only the central
+role trusts GitHub). ``sign_in="per-account"``: each job signs in to its own account's role (``role-to-assume``
+per account); then every role must trust GitHub's OIDC provider and itself (the provider assumes it again). Syntax per https://docs.github.com/actions/reference/
 workflow-syntax-for-github-actions; concurrency per https://docs.github.com/actions/using-jobs/using-concurrency
 (at most one running and one pending run per group; a newer pending run replaces an older pending one).
 """
@@ -61,7 +64,8 @@ def _setup_steps() -> list[dict[str, Any]]:
 
 
 def _credentials(role: str, region: str) -> dict[str, Any]:
-    return {"name": "AWS credentials (OIDC)", "uses": ACTIONS["aws"],
+    return {"name": "AWS credentials (OIDC; the stack's provider then assumes its account's role_arn)",
+            "uses": ACTIONS["aws"],
             "with": {"role-to-assume": role, "aws-region": region, "role-session-name": "crossgate"}}
 
 
@@ -80,9 +84,14 @@ def _apply_steps(layers: Layers, stack: str) -> list[dict[str, Any]]:
     return [{"name": "Apply", "run": f'{CROSSGATE} deploy --env {layers.env_file} --stack "{stack}"'}]
 
 
-def _matrix_job(layers: Layers, apply: bool, environment: str) -> dict[str, Any]:
-    include = [{"stack": s.name, "role": _role(s), "region": s.region} for s in layers.providers]
-    steps = [*_setup_steps(), _credentials("${{ matrix.role }}", "${{ matrix.region }}"),
+SIGN_IN = ("central", "per-account")
+
+
+def _matrix_job(layers: Layers, apply: bool, environment: str, sign_in: str) -> dict[str, Any]:
+    include = [{"stack": s.name, "account": s.account_id, "role": _role(s), "region": s.region}
+               for s in layers.providers]
+    oidc_role = _role(layers.central) if sign_in == "central" else "${{ matrix.role }}"
+    steps = [*_setup_steps(), _credentials(oidc_role, "${{ matrix.region }}"),
              *(_apply_steps if apply else _plan_steps)(layers, "${{ matrix.stack }}")]
     job: dict[str, Any] = {
         "name": ("apply " if apply else "plan ") + "${{ matrix.stack }}",
@@ -97,6 +106,7 @@ def _matrix_job(layers: Layers, apply: bool, environment: str) -> dict[str, Any]
 
 
 def _central_job(layers: Layers, apply: bool, environment: str, needs: str) -> dict[str, Any]:
+    """Both sign-in modes sign the central job in to the central role."""
     central = layers.central
     steps = [*_setup_steps(), _credentials(_role(central), central.region),
              *(_apply_steps if apply else _plan_steps)(layers, central.name)]
@@ -112,8 +122,11 @@ def _central_job(layers: Layers, apply: bool, environment: str, needs: str) -> d
     return job
 
 
-def workflow(layers: Layers, *, branch: str = "main", environment: str | None = None) -> dict[str, Any]:
+def workflow(layers: Layers, *, branch: str = "main", environment: str | None = None,
+             sign_in: str = "central") -> dict[str, Any]:
     """The workflow document for one env."""
+    if sign_in not in SIGN_IN:
+        raise CiConfigError(f"sign-in {sign_in!r}: use one of {', '.join(SIGN_IN)}")
     if layers.target == "emulator":
         raise CiConfigError(
             f"env {layers.env_name!r} has target: emulator; the emulator runs on one machine, a CI runner deploys "
@@ -135,9 +148,9 @@ def workflow(layers: Layers, *, branch: str = "main", environment: str | None = 
             "cancel-in-progress": "${{ github.event_name == 'pull_request' }}",
         },
         "jobs": {
-            "plan-providers": _matrix_job(layers, False, environment),
+            "plan-providers": _matrix_job(layers, False, environment, sign_in),
             "plan-central": _central_job(layers, False, environment, "plan-providers"),
-            "apply-providers": _matrix_job(layers, True, environment),
+            "apply-providers": _matrix_job(layers, True, environment, sign_in),
             "apply-central": _central_job(layers, True, environment, "apply-providers"),
         },
     }

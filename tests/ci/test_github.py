@@ -55,9 +55,11 @@ def test_actionlint_is_really_checking(tmp_path: Path) -> None:
     assert result.returncode == 1 and "role-to-asume" in result.stdout
 
 
-def test_roles_per_account_come_from_the_env_file() -> None:
+@pytest.mark.parametrize("sign_in", ["central", "per-account"])
+def test_roles_per_account_come_from_the_env_file(sign_in: str, tmp_path: Path) -> None:
     env = load_env("multi")
-    _, workflow = _workflow("multi")
+    text, workflow = _workflow("multi", sign_in=sign_in)
+    assert lint(text, tmp_path).returncode == 0
     jobs = workflow["jobs"]
     for job in ("plan-providers", "apply-providers"):
         include = jobs[job]["strategy"]["matrix"]["include"]
@@ -65,9 +67,12 @@ def test_roles_per_account_come_from_the_env_file() -> None:
         assert [row["stack"] for row in include] == expected
         for row in include:
             service = env.config.services[row["stack"].removeprefix("multi-provider-")]
-            assert row["role"] == service.role_arn and row["region"] == service.region
+            assert (row["role"], row["region"], row["account"]) == (service.role_arn, service.region,
+                                                                    service.account_id)
         credentials = next(s for s in jobs[job]["steps"] if s.get("uses", "").startswith("aws-actions/"))
-        assert credentials["with"]["role-to-assume"] == "${{ matrix.role }}"
+        signed_in = env.config.central.role_arn if sign_in == "central" else "${{ matrix.role }}"
+        assert credentials["with"]["role-to-assume"] == signed_in
+        assert credentials["with"]["aws-region"] == "${{ matrix.region }}"
     for job in ("plan-central", "apply-central"):
         credentials = next(s for s in jobs[job]["steps"] if s.get("uses", "").startswith("aws-actions/"))
         assert credentials["with"] == {"role-to-assume": env.config.central.role_arn,
