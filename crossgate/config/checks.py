@@ -229,7 +229,7 @@ def _central_subnets(central: Central) -> list[ipaddress.IPv4Network] | None:
     if not isinstance(central.network, CreateNetwork):
         return None
     vpc = ipaddress.IPv4Network(central.network.cidr)
-    return list(vpc.subnets(prefixlen_diff=CENTRAL_SUBNET_NEWBITS))[:central.network.az_count]
+    return list(vpc.subnets(prefixlen_diff=CENTRAL_SUBNET_NEWBITS))[:central.network.subnet_count]
 
 
 def _ips_in_subnets(path: tuple[str, ...], ips: list[str], subnets: list[ipaddress.IPv4Network]) -> list[Finding]:

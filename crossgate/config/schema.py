@@ -106,10 +106,28 @@ class Credentials(_Strict):
 
 
 class CreateNetwork(_Strict):
-    """A new VPC with private subnets over az_count availability zones."""
+    """A new VPC with private subnets over az_count availability zones, or in the AZ ids named.
+
+    AZ names differ between accounts, AZ ids do not: an interface endpoint can only use the AZ ids its
+    endpoint service's NLB covers, so naming ids on both sides lines them up.
+    """
 
     cidr: str
     az_count: int = Field(default=2, ge=1, le=6)
+    availability_zone_ids: list[Annotated[str, Field(pattern=r"^[a-z]{2,6}[0-9]+-az[0-9]+$")]] = Field(
+        default_factory=list, max_length=6)
+
+    @field_validator("availability_zone_ids")
+    @classmethod
+    def _distinct_zone_ids(cls, value: list[str]) -> list[str]:
+        if len(set(value)) != len(value):
+            raise ValueError("availability_zone_ids repeats an AZ id; fix: list each AZ id (such as use1-az4) once")
+        return value
+
+    @property
+    def subnet_count(self) -> int:
+        """One subnet per named AZ id, else az_count."""
+        return len(self.availability_zone_ids) or self.az_count
 
     @field_validator("cidr")
     @classmethod

@@ -164,7 +164,10 @@ def build_app(env: Environment, target: StackTarget) -> App:
 
 def network_variables(network: Network) -> dict[str, Any]:
     if isinstance(network, CreateNetwork):
-        return {"vpc_cidr": network.cidr, "az_count": network.az_count}
+        variables: dict[str, Any] = {"vpc_cidr": network.cidr, "az_count": network.az_count}
+        if network.availability_zone_ids:
+            variables["availability_zone_ids"] = list(network.availability_zone_ids)
+        return variables
     return {"vpc_id": network.vpc_id, "subnet_ids": list(network.subnet_ids)}
 
 
