@@ -237,10 +237,14 @@ class Orchestrator:
         def unapplied(name: str) -> bool:
             tf = self.terraform(self.manifest.stack(name))
             try:
-                if not (tf.working_dir / ".terraform").is_dir():
-                    # A fresh checkout (one CI job per stack) never initialized the dependency, and `output`
-                    # of an uninitialized remote backend fails: without this, its stack would always wait.
-                    tf.init()
+                return not tf.output_json()
+            except TerraformError:
+                if (tf.working_dir / ".terraform").is_dir():
+                    return True
+            try:
+                # A fresh checkout (one CI job per stack) never initialized the dependency, and `output` of an
+                # uninitialized remote backend fails: without this, its dependents would always wait.
+                tf.init()
                 return not tf.output_json()
             except TerraformError:
                 return True
