@@ -14,6 +14,7 @@ from crossgate.config import load_environment
 from crossgate.paths import ENVS, MODULES
 from crossgate.runner.terraform import Terraform
 from crossgate.synth import Manifest, synthesize
+from crossgate.synth.engine_setting import ENGINES
 from tests.test_config import VALID
 
 ENV_NAMES = sorted(p.stem for p in ENVS.glob("*.yaml"))
@@ -149,8 +150,10 @@ def test_hcl_synth_replaces_json(tmp_path: Path) -> None:
 @pytest.mark.terraform
 @pytest.mark.parametrize("env_name", ENV_NAMES)
 @pytest.mark.parametrize("hcl", [False, True], ids=["json", "hcl"])
-def test_every_synthesized_stack_validates(tmp_path: Path, env_name: str, hcl: bool) -> None:
-    manifest = synthesize(load_environment(ENVS / f"{env_name}.yaml"), tmp_path, hcl=hcl)
+@pytest.mark.parametrize("engine", ENGINES)
+def test_every_synthesized_stack_validates(tmp_path: Path, env_name: str, hcl: bool, engine: str) -> None:
+    """Every shipped env, with each CDK engine (cdktf and its fork cdktn), as JSON and as HCL."""
+    manifest = synthesize(load_environment(ENVS / f"{env_name}.yaml"), tmp_path, hcl=hcl, engine=engine)
     for stack in manifest.stacks:
         tf = Terraform(stack.directory)
         tf.run("init", "-backend=false", "-input=false", "-no-color")
