@@ -2,6 +2,7 @@
 
 Provider stacks do not depend on each other, so each layer runs in parallel (bounded); the central stack
 follows them. Destroy walks the layers backwards. A failed layer stops everything that depends on it.
+A plan changes no state and reads only what is applied, so `plan` runs every stack at once (bounded).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any, Literal
 from crossgate.errors import CrossgateError
 from crossgate.runner import adopt, output_text, recovery
 from crossgate.runner.terraform import LOCK_FILE, PlanResult, Terraform, TerraformError
+from crossgate.runner.waits import WaitReporter
 from crossgate.synth import Manifest, Stack
 from crossgate.synth.tags import STACK_TAG
 
@@ -75,35 +77,56 @@ class Orchestrator:
     parallelism: int = DEFAULT_PARALLELISM
     report: Reporter = lambda stack, message: None
     collect_plans: bool = False  # keep each plan's `show -json` on its outcome (for plan review)
+    # stack name -> fingerprint of its configuration files when this orchestrator last ran `init` there
+    _initialized: dict[str, tuple[tuple[str, int, int], ...]] = field(default_factory=dict, repr=False)
 
     def terraform(self, stack: Stack) -> Terraform:
-        return Terraform(stack.directory, extra_env=self.extra_env)
+        return Terraform(stack.directory, extra_env=self.extra_env,
+                         on_line=WaitReporter(lambda message: self.report(stack.name, message)))
 
-    def run(self, action: Action) -> list[StackOutcome]:
+    def _init(self, stack: Stack, tf: Terraform) -> None:
+        """`terraform init`, unless this orchestrator already initialized the stack's unchanged configuration
+        (a demo's deploy, re-plan, outputs and destroy would pay ~2-5 s per stack for each)."""
+        if self._initialized.get(stack.name) == _configuration(stack):
+            return
+        self._initialized.pop(stack.name, None)
+        self.report(stack.name, "init")
+        tf.init(lock_files=(other.directory / LOCK_FILE for other in self.manifest.stacks if other != stack))
+        self._initialized[stack.name] = _configuration(stack)
+
+    def run(self, action: Action, *, refresh: bool = True) -> list[StackOutcome]:
+        """``refresh=False`` plans without reading every resource back first (`-refresh=false`): only for a
+        caller that has just seen a refreshed plan report no changes (the demo's destroy after its re-plan)."""
         layers = self.manifest.layers()
         if action == "destroy":
             layers = list(reversed(layers))
+        if action == "plan":
+            return self._plan_all(layers, refresh)
         outcomes: list[StackOutcome] = []
         blocked = False
-        with ThreadPoolExecutor(max_workers=1) as checks:
-            # A plan changes no state, so which dependencies are still unapplied is known up front: the later
-            # layers' checks (one `terraform output` per dependency) run beside the first layer's plans,
-            # off the critical path, instead of after them.
-            waiting = {stack.name: checks.submit(self._unapplied_dependencies, stack)
-                       for layer in layers[1:] for stack in layer} if action == "plan" else {}
-            for layer in layers:
-                if blocked:
-                    outcomes.extend(StackOutcome(s.name, "skipped", 0.0, "an earlier stack failed") for s in layer)
-                    continue
-                with ThreadPoolExecutor(max_workers=max(1, min(self.parallelism, len(layer)))) as pool:
-                    results = list(pool.map(lambda stack: self._one(stack, action, waiting.get(stack.name)), layer))
-                outcomes.extend(results)
-                blocked = any(not r.ok for r in results)
-            for pending in waiting.values():
-                pending.cancel()
+        for layer in layers:
+            if blocked:
+                outcomes.extend(StackOutcome(s.name, "skipped", 0.0, "an earlier stack failed") for s in layer)
+                continue
+            with ThreadPoolExecutor(max_workers=max(1, min(self.parallelism, len(layer)))) as pool:
+                results = list(pool.map(lambda stack: self._one(stack, action, refresh=refresh), layer))
+            outcomes.extend(results)
+            blocked = any(not r.ok for r in results)
         return outcomes
 
-    def _one(self, stack: Stack, action: Action, waiting: Future[list[str]] | None = None) -> StackOutcome:
+    def _plan_all(self, layers: list[list[Stack]], refresh: bool) -> list[StackOutcome]:
+        """Every stack's plan at once: a stack whose dependencies are not applied yet is skipped (its
+        dependency check runs beside the others' plans), the rest need nothing from another stack's plan."""
+        stacks = [stack for layer in layers for stack in layer]
+        with ThreadPoolExecutor(max_workers=1) as checks:
+            waiting = {stack.name: checks.submit(self._unapplied_dependencies, stack)
+                       for stack in stacks if stack.dependencies}
+            with ThreadPoolExecutor(max_workers=max(1, min(self.parallelism, len(stacks)))) as pool:
+                return list(pool.map(lambda stack: self._one(stack, "plan", waiting.get(stack.name), refresh),
+                                     stacks))
+
+    def _one(self, stack: Stack, action: Action, waiting: Future[list[str]] | None = None,
+             refresh: bool = True) -> StackOutcome:
         started = time.monotonic()
         tf = self.terraform(stack)
         try:
@@ -112,9 +135,8 @@ class Orchestrator:
                 detail = f"waits for {', '.join(missing)} to be deployed (its outputs feed this stack)"
                 self.report(stack.name, detail)
                 return StackOutcome(stack.name, "skipped", time.monotonic() - started, detail)
-            self.report(stack.name, "init")
-            tf.init(lock_files=(other.directory / LOCK_FILE for other in self.manifest.stacks if other != stack))
-            status, plan_json = self._recovering(stack, tf, action)
+            self._init(stack, tf)
+            status, plan_json = self._recovering(stack, tf, action, refresh)
         except TerraformError as exc:
             if recovery.was_interrupted(exc.returncode, exc.output):
                 created = output_text.created_before_failure(exc.stdout)
@@ -125,7 +147,8 @@ class Orchestrator:
         self.report(stack.name, status)
         return StackOutcome(stack.name, status, time.monotonic() - started, plan_json=plan_json)
 
-    def _recovering(self, stack: Stack, tf: Terraform, action: Action) -> tuple[Status, dict[str, Any] | None]:
+    def _recovering(self, stack: Stack, tf: Terraform, action: Action,
+                    refresh: bool = True) -> tuple[Status, dict[str, Any] | None]:
         """`_act`, after finishing what an interrupted run left: its stale lock and its unsaved state."""
 
         def attempt(tf: Terraform) -> tuple[Status, dict[str, Any] | None]:
@@ -133,7 +156,7 @@ class Orchestrator:
                 self.report(stack.name, f"pushing {errored.name} (the state an interrupted run could not save)")
                 tf.state_push(errored)
                 recovery.mark_pushed(errored)
-            return self._act(stack, tf, action)
+            return self._act(stack, tf, action, refresh)
 
         try:
             # After an interruption the lock is most likely that run's: ask once without waiting for it.
@@ -152,9 +175,11 @@ class Orchestrator:
                                     f"{recovery.MARKER_FILE}); `crossgate deploy` adopts them, then destroy again")
         return result
 
-    def _act(self, stack: Stack, tf: Terraform, action: Action) -> tuple[Status, dict[str, Any] | None]:
-        self.report(stack.name, "plan" if action != "destroy" else "plan -destroy")
-        plan = tf.plan(destroy=action == "destroy")
+    def _act(self, stack: Stack, tf: Terraform, action: Action,
+             refresh: bool = True) -> tuple[Status, dict[str, Any] | None]:
+        self.report(stack.name, ("plan" if action != "destroy" else "plan -destroy")
+                    + ("" if refresh else " -refresh=false"))
+        plan = tf.plan(destroy=action == "destroy", refresh=refresh)
         if action == "plan" or not plan.has_changes:
             plan_json = tf.show_json(plan) if self.collect_plans else None
             return ("changed" if plan.has_changes else "unchanged"), plan_json
@@ -280,8 +305,16 @@ class Orchestrator:
         for stack in self.manifest.stacks:
             tf = self.terraform(stack)
             try:
-                tf.init()
+                self._init(stack, tf)
                 result[stack.name] = tf.output_json()
             except TerraformError:
                 result[stack.name] = {}
         return result
+
+
+def _configuration(stack: Stack) -> tuple[tuple[str, int, int], ...]:
+    """What `terraform init` depends on in a stack folder, and what it leaves: the top-level configuration
+    files (backend, providers, module calls) and the data folder (.terraform, absent when a configuration
+    needs nothing installed), by name, size and modification time."""
+    files = sorted(p for pattern in ("*.tf", "*.tf.json", ".terraform") for p in stack.directory.glob(pattern))
+    return tuple((p.name, (s := p.stat()).st_size, s.st_mtime_ns) for p in files)

@@ -92,3 +92,33 @@ def failed_addresses(output: str) -> list[str]:
 def created_before_failure(stdout: str) -> dict[str, str]:
     """Address -> id of every resource terraform reported created ("Creation complete ... [id=...]")."""
     return dict(re.findall(r"^(\S+): Creation complete after \S+ \[id=([^\]\n]+)\]\s*$", stdout, flags=re.MULTILINE))
+
+
+@dataclass(frozen=True)
+class StillWorking:
+    """terraform's progress line for a resource it has been working on for a while."""
+
+    address: str  # e.g. module.provider.aws_lb.this[0]
+    action: str  # creating, destroying, modifying, reading
+    seconds: int
+
+    @property
+    def resource_type(self) -> str:
+        """``aws_lb`` for ``module.provider.aws_lb.this[0]`` (a data source's type for ``data.x.y``)."""
+        parts = [p for p in re.sub(r"\[[^\]]*\]", "", self.address).split(".") if p]
+        return parts[-2] if len(parts) >= 2 else self.address
+
+
+# terraform prints one every 10 s of a resource's create/destroy/update, e.g.
+# "module.provider.aws_lb.this[0]: Still creating... [1m10s elapsed]" or
+# "aws_vpc.this: Still destroying... [id=vpc-1, 20s elapsed]".
+STILL_WORKING = re.compile(r"^(?P<address>\S+): Still (?P<action>[a-z]+)\.\.\. \[(?:id=[^\]]*?, )?"
+                           r"(?:(?P<h>\d+)h)?(?:(?P<m>\d+)m)?(?:(?P<s>\d+)s)? elapsed\]\s*$")
+
+
+def still_working(line: str) -> StillWorking | None:
+    found = STILL_WORKING.match(line)
+    if not found:
+        return None
+    seconds = sum(int(found.group(unit) or 0) * factor for unit, factor in (("h", 3600), ("m", 60), ("s", 1)))
+    return StillWorking(found.group("address"), found.group("action"), seconds)

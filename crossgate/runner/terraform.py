@@ -89,7 +89,7 @@ class Terraform:
     extra_env: Mapping[str, str] = field(default_factory=dict)
     binary: str = "terraform"
     timeout: float = DEFAULT_TIMEOUT_SECONDS
-    on_output: Callable[[str], None] | None = None
+    on_line: Callable[[str], None] | None = None  # each stdout line as terraform prints it (progress)
     lock_timeout: str = "60s"  # how long plan/apply/state push wait for another run's state lock
 
     def environment(self) -> dict[str, str]:
@@ -119,26 +119,51 @@ class Terraform:
             [self.binary, *args], cwd=self.working_dir, env=self.environment(), text=True,
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
         )
+        # stdout is read line by line as it comes (on_line reports long waits while an apply runs), stderr whole.
+        out_lines: list[str] = []
+        err_text: list[str] = []
+        readers = [threading.Thread(target=self._pump_stdout, args=(process, out_lines), daemon=True),
+                   threading.Thread(target=lambda: err_text.append(process.stderr.read() if process.stderr else ""),
+                                    daemon=True)]
+        for reader in readers:
+            reader.start()
+
+        def collected() -> tuple[str, str]:
+            for reader in readers:
+                reader.join()
+            return "".join(out_lines), "".join(err_text)
+
         try:
-            stdout, stderr = process.communicate(timeout=self.timeout)
+            process.wait(timeout=self.timeout)
         except subprocess.TimeoutExpired:
             # SIGINT first: terraform then stops gracefully and releases its state lock.
             os.killpg(process.pid, signal.SIGINT)
             try:
-                stdout, stderr = process.communicate(timeout=60)
+                process.wait(timeout=60)
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
-                stdout, stderr = process.communicate()
+                process.wait()
+            _, stderr = collected()
             raise TerraformError(args[0], -1, f"timed out after {self.timeout:.0f} s\n{stderr}") from None
         except BaseException:
             os.killpg(process.pid, signal.SIGINT)
             process.wait(timeout=60)
             raise
-        if self.on_output:
-            self.on_output(stdout)
+        stdout, stderr = collected()
         if process.returncode not in ok_codes:
             raise TerraformError(args[0], process.returncode, stderr or stdout, stdout)
         return Result(process.returncode, stdout, stderr)
+
+    def _pump_stdout(self, process: subprocess.Popen[str], lines: list[str]) -> None:
+        if process.stdout is None:
+            return
+        for line in process.stdout:
+            lines.append(line)
+            if self.on_line:
+                try:
+                    self.on_line(line.rstrip("\n"))
+                except Exception:  # a progress line must never break the run it reports on
+                    self.on_line = None
 
     def init(self, *, lock_files: Iterable[Path] = ()) -> Result:
         """`terraform init`; a stack without a dependency lock file first gets the first of `lock_files` that
@@ -161,7 +186,7 @@ class Terraform:
     def validate(self) -> Result:
         return self.run("validate", "-no-color")
 
-    def plan(self, *, destroy: bool = False) -> PlanResult:
+    def plan(self, *, destroy: bool = False, refresh: bool = True) -> PlanResult:
         """Plan into a private plan file; -detailed-exitcode tells changes (2) from none (0)."""
         # A plan file can hold secrets: it goes into a folder only its owner can enter (no process-wide
         # umask change, which would leak into every thread running beside this one).
@@ -173,6 +198,8 @@ class Terraform:
                 f"-lock-timeout={self.lock_timeout}"]
         if destroy:
             args.append("-destroy")
+        if not refresh:
+            args.append("-refresh=false")
         result = self.run(*args, ok_codes=(0, 2))
         if plan_file.exists():
             plan_file.chmod(0o600)

@@ -41,7 +41,9 @@ def run(args: argparse.Namespace) -> int:
         if args.keep:
             flows.serve_until_interrupted(context, gateway)
         print("\n== destroy")
-        destroyed = deployed.orchestrator.run("destroy")
+        # The re-plan just read every resource back and found no changes, so the destroy plan need not read
+        # them all again (-refresh=false); after drift, or time to explore (--keep), it does.
+        destroyed = deployed.orchestrator.run("destroy", refresh=bool(drift) or args.keep)
         flows.print_outcomes(destroyed)
         if drift:
             raise CliError(f"re-plan after deploy wanted changes in {drift}")
