@@ -81,6 +81,9 @@ def load_environment(path: Path) -> Environment:
         raise EnvConfigError([EnvProblem(
             shown, "", f"is not valid YAML: {problem}; fix: correct the syntax",
             *((where.line + 1, where.column + 1) if where is not None else ()))]) from None
+    except RecursionError:
+        raise EnvConfigError([EnvProblem(shown, "", "nests too deeply to read; fix: flatten the structure")]) \
+            from None
     raw = document.data
     if not isinstance(raw, dict):
         raise EnvConfigError([EnvProblem(
