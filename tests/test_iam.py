@@ -145,3 +145,12 @@ def test_cli_writes_two_files_per_account(tmp_path: Path, capsys: pytest.Capture
 def test_cli_without_a_trusted_identity_fails_with_the_fix(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["iam", "--env", "dev", "--out", str(tmp_path)]) != 0
     assert "--github-repo" in capsys.readouterr().err
+
+
+def test_each_permissions_policy_fits_an_inline_role_policy(
+        inventories: dict[str, tuple[Environment, dict[str, Inventory]]]) -> None:
+    # IAM quotas: a role's inline policies may total 10,240 characters (whitespace not counted)
+    for name, (env, stacks) in inventories.items():
+        for item in account_policies(env, stacks, github_repo="acme/gateway"):
+            size = len(json.dumps(item.permissions, separators=(",", ":")))
+            assert size < 10_240, f"{name}/{item.account_id}: {size} characters"

@@ -79,9 +79,8 @@ def test_an_action_outside_the_policy_is_denied(enforced: tuple[emulator.Emulato
     _, deployment = enforced
     central_iam = deployment.central_client("iam")
     assert _denied(lambda: central_iam.create_user(UserName="intruder")) == "AccessDenied"
-    # SQS is a service no stack manages
-    assert _denied(lambda: deployment.provider_client("employee", "sqs").create_queue(QueueName="x")) \
-        == "AccessDenied"
+    # SNS is a service no stack manages
+    assert _denied(lambda: deployment.provider_client("employee", "sns").create_topic(Name="x")) == "AccessDenied"
     # EC2, but an action the modules never call
     assert _denied(lambda: deployment.central_client("ec2").create_key_pair(KeyName="k")) in ("AccessDenied",
                                                                                                "UnauthorizedOperation")
