@@ -287,8 +287,8 @@ def test_a_real_target_without_state_is_refused_with_the_fix(tmp_path: Path) -> 
     assert problem.field == "state" and problem.line == 1  # points at `target: aws`
     assert "state: {s3: {bucket:" in problem.message and "state: local" in problem.message
     no_target = {k: v for k, v in data.items() if k != "target"}
-    (problem,) = problems_of_data(tmp_path, no_target)  # target defaults to aws
-    assert problem.field == "state"
+    (problem,) = problems_of_data(tmp_path, no_target)
+    assert problem.field == "state" and "(aws is the default target)" in problem.message
 
 
 def test_explicit_local_state_and_s3_state_are_accepted(tmp_path: Path) -> None:

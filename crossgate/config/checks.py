@@ -59,6 +59,8 @@ class View:
     service_names: tuple[str, ...] = ()
     """Every service the file names, valid or not."""
     vpcs_per_region: int = DEFAULT_VPCS_PER_REGION
+    target_given: bool = True
+    """Whether the file says ``target:`` (else it is the default, aws)."""
 
 
 @dataclass(frozen=True)
@@ -90,10 +92,11 @@ def remote_state(view: View) -> list[Finding]:
     """A real target keeps its state somewhere the next run (a colleague, CI) finds it, unless told otherwise."""
     if view.target != "aws" or view.state_given:
         return []
-    return [Finding(("state",), (
-        "a target: aws env needs to say where its Terraform state lives, and local state on one machine is "
+    unstated = "" if view.target_given else " (aws is the default target)"
+    return [Finding(("state",), at=("target",) if view.target_given else (), message=(
+        f"a target: aws env{unstated} needs to say where its Terraform state lives, and local state on one machine is "
         "lost with it and unlocked for others; fix: add state: {s3: {bucket: <bucket>, region: <region>}} "
-        "(S3 native locking), or state: local to keep it on this machine on purpose"), at=("target",))]
+        "(S3 native locking), or state: local to keep it on this machine on purpose"))]
 
 
 def unique_routes(view: View) -> list[Finding]:

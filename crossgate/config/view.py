@@ -26,6 +26,7 @@ _TARGET: TypeAdapter[str] = TypeAdapter(EnvConfig.model_fields["target"].annotat
 def view_of(config: EnvConfig, env_name: str) -> View:
     """The view of a file that validated as a whole."""
     return View(env_name=env_name, target=config.target, state_given=config.state is not None,
+                target_given="target" in config.model_fields_set,
                 central=Part(config.central), services={n: Part(s) for n, s in config.services.items()},
                 service_names=tuple(config.services), vpcs_per_region=config.quotas.vpcs_per_region)
 
@@ -56,7 +57,8 @@ def salvage(raw: dict[Any, Any], env_name: str) -> tuple[View, list[Rendered]]:
         vpcs = Quotas.model_validate(raw.get("quotas") or {}).vpcs_per_region
     except ValidationError:
         vpcs = DEFAULT_VPCS_PER_REGION
-    view = View(env_name=env_name, target=target, state_given=raw.get("state") is not None, central=central,
+    view = View(env_name=env_name, target=target, state_given=raw.get("state") is not None,
+                target_given="target" in raw, central=central,
                 services=services, service_names=names, vpcs_per_region=vpcs)
     return view, errors
 
