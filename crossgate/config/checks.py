@@ -191,7 +191,7 @@ def own_nlb(view: View) -> list[Finding]:
     """A bring-your-own NLB must live where the provider stack runs: the endpoint service is created there."""
     findings: list[Finding] = []
     for name, service in _services(view, "workload", "account_id", "region"):
-        match = NLB_ARN_RE.match(service.workload.nlb_arn or "")
+        match = NLB_ARN_RE.fullmatch(service.workload.nlb_arn or "")
         if match is None:
             continue
         region, account = match.groups()

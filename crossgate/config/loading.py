@@ -126,7 +126,7 @@ def _env_name(path: Path, raw: dict[object, object], problems: _Problems) -> str
     """An explicit `name:` is the env's identity (stacks, state keys); else the file's name is."""
     explicit = raw.get("name")
     name = explicit if isinstance(explicit, str) else path.stem
-    if not names.ENV_NAME_RE.match(name):
+    if not names.ENV_NAME_RE.fullmatch(name):
         if isinstance(explicit, str):
             problems.add(("name",), f"env name {name!r} is not DNS-safe; fix: lowercase letters, digits and "
                          "'-', starting with a letter, at most 24 characters")

@@ -16,24 +16,41 @@ from pydantic import (
     Discriminator,
     Field,
     Tag,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
 
+from crossgate.config import module_rules
 from crossgate.config.quotas import DEFAULT_VPCS_PER_REGION, MAX_AUTHORIZERS_PER_API
 from crossgate.config.regions import known_regions
 
 HTTP_METHODS = ("ANY", "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
 _SEGMENT = r"(?:[A-Za-z0-9._~-]+|\{[A-Za-z0-9_]+\})"
+# Every pattern below is ASCII (re.ASCII: Terraform's RE2 \\w and \\d are ASCII, Python's are Unicode) and
+# used with fullmatch (Python's $ also matches before a trailing newline, RE2's does not), so that it
+# refuses what the modules' validations refuse (tests/parity walks them).
 ROUTE_KEY_RE = re.compile(
-    rf"^(?:{'|'.join(HTTP_METHODS)}) /(?:(?:{_SEGMENT}/)*(?:{_SEGMENT}|\{{[A-Za-z0-9_]+\+\}}))?$"
+    rf"^(?:{'|'.join(HTTP_METHODS)}) /(?:(?:{_SEGMENT}/)*(?:{_SEGMENT}|\{{[A-Za-z0-9_]+\+\}}))?$", re.ASCII
 )
-DNS_NAME_RE = re.compile(r"^[a-z](?:[a-z0-9-]{0,30}[a-z0-9])?$")
-ACCOUNT_ID_RE = re.compile(r"^\d{12}$")
-ROLE_ARN_RE = re.compile(r"^arn:aws(?:-[a-z]+)*:iam::(\d{12}):role/[\w+=,.@/-]{1,512}$")
-PRINCIPAL_ARN_RE = re.compile(r"^arn:aws(?:-[a-z]+)*:iam::(\d{12}):(?:root|role/[\w+=,.@/-]+|user/[\w+=,.@/-]+)$")
+DNS_NAME_RE = re.compile(r"^[a-z](?:[a-z0-9-]{0,30}[a-z0-9])?$", re.ASCII)
+ACCOUNT_ID_RE = re.compile(r"^\d{12}$", re.ASCII)
+ROLE_ARN_RE = re.compile(r"^arn:aws(?:-[a-z]+)*:iam::(\d{12}):role/[\w+=,.@/-]{1,512}$", re.ASCII)
+# modules/provider's allowed_principals validation: partitions aws, aws-cn, aws-us-gov; no wildcards.
+PRINCIPAL_ARN_RE = re.compile(
+    r"^arn:aws(?:-cn|-us-gov)?:iam::(\d{12}):(?:root|role/[\w+=,.@/-]+|user/[\w+=,.@/-]+)$", re.ASCII)
+# modules/provider's nlb_arn validation (same partitions; a load balancer id is lowercase hex).
 NLB_ARN_RE = re.compile(
-    r"^arn:aws(?:-[a-z]+)*:elasticloadbalancing:([a-z0-9-]+):(\d{12}):loadbalancer/net/[\w-]+/\w+$")
+    r"^arn:aws(?:-cn|-us-gov)?:elasticloadbalancing:([a-z0-9-]+):(\d{12}):loadbalancer/net/[A-Za-z0-9-]+/[a-z0-9]+$",
+    re.ASCII)
+KMS_KEY_ARN = r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$"
+# modules/central's authorizers identity_sources validation.
+IDENTITY_SOURCE = (r"^\$(?:request\.(?:header|querystring)\.[A-Za-z0-9._-]+|context\.[A-Za-z0-9.]+"
+                   r"|stageVariables\.[A-Za-z0-9_]+)$")
+AUTHORIZER_NAME = r"^[A-Za-z0-9_-]{1,64}$"
+ENV_VAR_NAME = r"^[A-Za-z_][A-Za-z0-9_]*$"
+MAX_HEALTH_CHECK_PATH = 1024
+MAX_CENTRAL_SUBNETS = 16
 # A container image reference as the Docker daemon parses it (distribution/reference grammar:
 # [domain[:port]/]path[:tag][@digest], path components lowercase). ECS passes the string to the daemon
 # and allows 255 characters before any @digest, whose only hash is sha256 with exactly 64 hex digits
@@ -43,10 +60,10 @@ _IMAGE_DOMAIN = rf"{_IMAGE_LABEL}(?:\.{_IMAGE_LABEL})*(?::[0-9]+)?"
 _IMAGE_COMPONENT = r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
 IMAGE_RE = re.compile(
     rf"^(?:{_IMAGE_DOMAIN}/)?{_IMAGE_COMPONENT}(?:/{_IMAGE_COMPONENT})*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{{0,127}})?"
-    r"(?:@sha256:[0-9a-fA-F]{64})?$"
+    r"(?:@sha256:[0-9a-fA-F]{64})?$", re.ASCII
 )
 MAX_IMAGE_NAME = 255
-LAMBDA_ARN_RE = re.compile(r"^arn:aws(?:-[a-z]+)*:lambda:[a-z0-9-]+:\d{12}:function:[\w-]+(?::[\w$-]+)?$")
+LAMBDA_ARN_RE = re.compile(r"^arn:aws(?:-[a-z]+)*:lambda:[a-z0-9-]+:\d{12}:function:[\w-]+(?::[\w$-]+)?$", re.ASCII)
 
 AccountId = Annotated[str, Field(description="12-digit AWS account id, quoted in YAML")]
 
@@ -71,7 +88,7 @@ class Credentials(_Strict):
                 f"must be a quoted 12-digit string (got the number {value}); "
                 "fix: quote it in YAML, e.g. account_id: \"012345678901\""
             )
-        if not isinstance(value, str) or not ACCOUNT_ID_RE.match(value):
+        if not isinstance(value, str) or not ACCOUNT_ID_RE.fullmatch(value):
             raise ValueError(f"must be exactly 12 digits (got {value!r}); fix: use the AWS account id, quoted")
         return value
 
@@ -85,7 +102,7 @@ class Credentials(_Strict):
     @field_validator("role_arn")
     @classmethod
     def _role_arn(cls, value: str | None) -> str | None:
-        if value is not None and not ROLE_ARN_RE.match(value):
+        if value is not None and not ROLE_ARN_RE.fullmatch(value):
             raise ValueError(
                 f"not an IAM role ARN ({value!r}); fix: arn:aws:iam::<account_id>:role/<name>"
             )
@@ -96,7 +113,7 @@ class Credentials(_Strict):
         if self.role_arn and self.profile:
             raise ValueError("set role_arn or profile, not both; fix: keep the one this stack should use")
         if self.role_arn:
-            match = ROLE_ARN_RE.match(self.role_arn)
+            match = ROLE_ARN_RE.fullmatch(self.role_arn)
             if match and match.group(1) != self.account_id:
                 raise ValueError(
                     f"role_arn is in account {match.group(1)} but account_id is {self.account_id}; "
@@ -177,28 +194,45 @@ class Api(_Strict):
     name: str = Field(default="central-api", pattern=r"^[a-z](?:[a-z0-9-]*[a-z0-9])?$")
     throttling: Throttling = Throttling()
     access_logs: bool = True
-    log_retention_days: Literal[1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1827, 3653] = 30
-    log_kms_key_arn: str | None = None
+    log_retention_days: int = Field(
+        default=30, description="CloudWatch Logs retention of the access logs, one of modules/central's list")
+    log_kms_key_arn: str | None = Field(default=None, pattern=KMS_KEY_ARN)
     disable_execute_api_endpoint: bool = False
+
+    @field_validator("log_retention_days")
+    @classmethod
+    def _retention(cls, value: int) -> int:
+        # The list is modules/central's api.log_retention_days validation, CloudWatch Logs' PutRetentionPolicy
+        # values (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html).
+        allowed = module_rules.log_retention_days()
+        if value not in allowed:
+            raise ValueError(
+                f"{value} is not a CloudWatch Logs retention; fix: one of {', '.join(map(str, allowed))} (days)")
+        return value
+
+
+IdentitySource = Annotated[str, Field(
+    pattern=IDENTITY_SOURCE,
+    description="$request.header.<name>, $request.querystring.<name>, $context.<var> or $stageVariables.<var>")]
 
 
 class JwtAuthorizer(_Strict):
     type: Literal["jwt"]
     issuer: str = Field(pattern=r"^https://\S+$")
     audiences: list[str] = Field(min_length=1)
-    identity_sources: list[str] = ["$request.header.Authorization"]
+    identity_sources: list[IdentitySource] = ["$request.header.Authorization"]
 
 
 class LambdaAuthorizer(_Strict):
     type: Literal["lambda"]
     function_arn: str
-    identity_sources: list[str] = ["$request.header.Authorization"]
+    identity_sources: list[IdentitySource] = ["$request.header.Authorization"]
     result_ttl_seconds: int = Field(default=300, ge=0, le=3600)
 
     @field_validator("function_arn")
     @classmethod
     def _arn(cls, value: str) -> str:
-        if not LAMBDA_ARN_RE.match(value):
+        if not LAMBDA_ARN_RE.fullmatch(value):
             raise ValueError(
                 f"not a Lambda function ARN ({value!r}); "
                 "fix: arn:aws:lambda:<region>:<account>:function:<name>"
@@ -240,10 +274,21 @@ Authorization = Annotated[
 class Central(Credentials):
     network: Network = CreateNetwork(cidr="10.10.0.0/16")
     api: Api = Api()
-    authorizers: dict[str, Authorizer] = Field(default_factory=dict, max_length=MAX_AUTHORIZERS_PER_API)
+    authorizers: dict[Annotated[str, Field(pattern=AUTHORIZER_NAME)], Authorizer] = Field(
+        default_factory=dict, max_length=MAX_AUTHORIZERS_PER_API)
+
+    @field_validator("network")
+    @classmethod
+    def _central_subnets(cls, value: CreateNetwork | ExistingNetwork) -> CreateNetwork | ExistingNetwork:
+        # modules/central's subnet_ids validation: one endpoint ENI per subnet, at most 16.
+        if isinstance(value, ExistingNetwork) and len(value.subnet_ids) > MAX_CENTRAL_SUBNETS:
+            raise ValueError(
+                f"{len(value.subnet_ids)} subnet_ids, over the {MAX_CENTRAL_SUBNETS} the central module takes; "
+                "fix: list at most one private subnet per AZ")
+        return value
 
 
-SHARED_PATH_RE = re.compile(r"^/[A-Za-z0-9._/-]*[A-Za-z0-9._-]$")
+SHARED_PATH_RE = re.compile(r"^/[A-Za-z0-9._/-]*[A-Za-z0-9._-]$", re.ASCII)
 
 
 class SharedStorage(_Strict):
@@ -259,7 +304,7 @@ class SharedStorage(_Strict):
     @field_validator("path")
     @classmethod
     def _path(cls, value: str) -> str:
-        if len(value) > 255 or not SHARED_PATH_RE.match(value) or ".." in value.split("/"):
+        if len(value) > 255 or not SHARED_PATH_RE.fullmatch(value) or ".." in value.split("/"):
             raise ValueError(
                 f"not an absolute container path ({value!r}); "
                 "fix: a path such as /data (starts with /, no trailing slash, no '..', not '/', at most 255 characters)"
@@ -269,11 +314,11 @@ class SharedStorage(_Strict):
 
 class FargateWorkload(_Strict):
     image: str = Field(min_length=1)
-    cpu: Literal[256, 512, 1024, 2048, 4096] = 256
-    memory: int = Field(default=512, ge=512, le=30720)
+    cpu: int = Field(default=256, description="CPU units: a key of modules/provider's Fargate cpu/memory table")
+    memory: int = Field(default=512, description="MiB: one Fargate allows with this cpu (modules/provider's table)")
     desired_count: int = Field(default=2, ge=0, le=100)
-    environment: dict[str, str] = {}
-    health_check_path: str = Field(default="/health", pattern=r"^/\S*$")
+    environment: dict[Annotated[str, Field(pattern=ENV_VAR_NAME)], str] = {}
+    health_check_path: str = Field(default="/health", pattern=r"^/\S*$", max_length=MAX_HEALTH_CHECK_PATH)
     shared_storage: SharedStorage | None = Field(
         default=None,
         description="shared state for all tasks: an EFS file system mounted at this path in every task")
@@ -282,6 +327,26 @@ class FargateWorkload(_Strict):
         description="emulator envs only: the local command the emulator runs for this image "
                     "({python}, {host}, {port} are filled in), since the emulator runs no containers")
 
+    @field_validator("cpu")
+    @classmethod
+    def _cpu(cls, value: int) -> int:
+        # Task sizes: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-tasks-services.html
+        sizes = module_rules.fargate_sizes()
+        if value not in sizes:
+            raise ValueError(f"{value} is not a Fargate CPU size; fix: one of {', '.join(map(str, sizes))} (CPU units)")
+        return value
+
+    @field_validator("memory")
+    @classmethod
+    def _memory(cls, value: int, info: ValidationInfo) -> int:
+        cpu = info.data.get("cpu")
+        allowed = module_rules.fargate_sizes().get(cpu) if isinstance(cpu, int) else None
+        if allowed is not None and value not in allowed:
+            raise ValueError(
+                f"{value} MiB does not fit cpu {cpu}: Fargate allows {', '.join(map(str, allowed))} MiB with it; "
+                f"fix: pick one of those, or another cpu")
+        return value
+
     @field_validator("image")
     @classmethod
     def _image(cls, value: str) -> str:
@@ -289,7 +354,7 @@ class FargateWorkload(_Strict):
             raise ValueError(
                 f"image reference is {len(value.partition('@')[0])} characters before any @digest, over ECS's "
                 f"{MAX_IMAGE_NAME}; fix: a shorter repository name or tag")
-        if not IMAGE_RE.match(value):
+        if not IMAGE_RE.fullmatch(value):
             raise ValueError(
                 f"not a container image reference ({value!r}); fix: [registry/]repository[:tag][@sha256:<64 hex>] "
                 "with a lowercase repository, e.g. 222222222222.dkr.ecr.us-west-1.amazonaws.com/employee:1.0.0")
@@ -303,7 +368,7 @@ class Workload(_Strict):
     @field_validator("nlb_arn")
     @classmethod
     def _nlb(cls, value: str | None) -> str | None:
-        if value is not None and not NLB_ARN_RE.match(value):
+        if value is not None and not NLB_ARN_RE.fullmatch(value):
             raise ValueError(
                 f"not a Network Load Balancer ARN ({value!r}); "
                 "fix: arn:aws:elasticloadbalancing:<region>:<account>:loadbalancer/net/<name>/<id>"
@@ -337,7 +402,7 @@ class Service(Credentials):
     @field_validator("routes")
     @classmethod
     def _routes(cls, value: list[str]) -> list[str]:
-        bad = [route for route in value if not ROUTE_KEY_RE.match(route)]
+        bad = [route for route in value if not ROUTE_KEY_RE.fullmatch(route)]
         if bad:
             raise ValueError(
                 f"malformed route key(s) {bad}; fix: 'METHOD /path' with METHOD in {'/'.join(HTTP_METHODS)}, "
@@ -352,7 +417,7 @@ class Service(Credentials):
             return value
         if not value:
             raise ValueError("is empty; fix: leave it out (the central account) or list IAM principal ARNs")
-        bad = [p for p in value if not PRINCIPAL_ARN_RE.match(p)]
+        bad = [p for p in value if not PRINCIPAL_ARN_RE.fullmatch(p)]
         if bad:
             raise ValueError(
                 f"not IAM principal ARNs: {bad} (no wildcards); fix: arn:aws:iam::<account>:root or :role/<name>"
@@ -428,7 +493,7 @@ class EnvConfig(_Strict):
         # Before inner validation, so a bad name is reported even when its body has problems too.
         if not isinstance(value, dict):
             return value
-        bad = [name for name in value if not isinstance(name, str) or not DNS_NAME_RE.match(name)]
+        bad = [name for name in value if not isinstance(name, str) or not DNS_NAME_RE.fullmatch(name)]
         if bad:
             raise ValueError(
                 f"service name(s) {bad} are not DNS-safe; fix: lowercase letters, digits and '-', "
