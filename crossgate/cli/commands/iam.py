@@ -30,4 +30,7 @@ def run(args: argparse.Namespace) -> int:
         statements = len(item.permissions["Statement"])
         print(f"{item.account_id}  {item.role_arn}  stacks: {', '.join(item.stacks)}  ({statements} statements)")
         print(f"    {args.out / f'{item.account_id}-trust.json'}  {args.out / f'{item.account_id}-permissions.json'}")
+        state = [s for s in item.permissions["Statement"] if s.get("Sid") == "StateObjects"]
+        if state:
+            print(f"    + the S3 backend: {len(state[0]['Resource'])} state and .tflock objects")
     return EXIT_OK
