@@ -11,6 +11,7 @@ import re
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Discriminator,
@@ -43,12 +44,13 @@ PRINCIPAL_ARN_RE = re.compile(
 NLB_ARN_RE = re.compile(
     r"^arn:aws(?:-cn|-us-gov)?:elasticloadbalancing:([a-z0-9-]+):(\d{12}):loadbalancer/net/[A-Za-z0-9-]+/[a-z0-9]+$",
     re.ASCII)
-KMS_KEY_ARN = r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$"
-# modules/central's authorizers identity_sources validation.
-IDENTITY_SOURCE = (r"^\$(?:request\.(?:header|querystring)\.[A-Za-z0-9._-]+|context\.[A-Za-z0-9.]+"
-                   r"|stageVariables\.[A-Za-z0-9_]+)$")
-AUTHORIZER_NAME = r"^[A-Za-z0-9_-]{1,64}$"
-ENV_VAR_NAME = r"^[A-Za-z_][A-Za-z0-9_]*$"
+# modules/central's api.log_kms_key_arn, identity_sources and authorizer name validations, and
+# modules/provider's fargate.environment key validation.
+KMS_KEY_ARN_RE = re.compile(r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$", re.ASCII)
+IDENTITY_SOURCE_RE = re.compile(r"^\$(?:request\.(?:header|querystring)\.[A-Za-z0-9._-]+|context\.[A-Za-z0-9.]+"
+                                r"|stageVariables\.[A-Za-z0-9_]+)$", re.ASCII)
+AUTHORIZER_NAME_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$", re.ASCII)
+ENV_VAR_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$", re.ASCII)
 MAX_HEALTH_CHECK_PATH = 1024
 MAX_CENTRAL_SUBNETS = 16
 # A container image reference as the Docker daemon parses it (distribution/reference grammar:
@@ -196,8 +198,16 @@ class Api(_Strict):
     access_logs: bool = True
     log_retention_days: int = Field(
         default=30, description="CloudWatch Logs retention of the access logs, one of modules/central's list")
-    log_kms_key_arn: str | None = Field(default=None, pattern=KMS_KEY_ARN)
+    log_kms_key_arn: str | None = None
     disable_execute_api_endpoint: bool = False
+
+    @field_validator("log_kms_key_arn")
+    @classmethod
+    def _kms_key(cls, value: str | None) -> str | None:
+        if value is not None and not KMS_KEY_ARN_RE.fullmatch(value):
+            raise ValueError(
+                f"not a KMS key ARN ({value!r}; an alias does not do); fix: arn:aws:kms:<region>:<account>:key/<id>")
+        return value
 
     @field_validator("log_retention_days")
     @classmethod
@@ -211,9 +221,15 @@ class Api(_Strict):
         return value
 
 
-IdentitySource = Annotated[str, Field(
-    pattern=IDENTITY_SOURCE,
-    description="$request.header.<name>, $request.querystring.<name>, $context.<var> or $stageVariables.<var>")]
+def _identity_source(value: str) -> str:
+    if not IDENTITY_SOURCE_RE.fullmatch(value):
+        raise ValueError(
+            f"{value!r} is not an identity source; fix: $request.header.<Name>, $request.querystring.<name>, "
+            "$context.<variable> or $stageVariables.<name>")
+    return value
+
+
+IdentitySource = Annotated[str, AfterValidator(_identity_source)]
 
 
 class JwtAuthorizer(_Strict):
@@ -274,8 +290,17 @@ Authorization = Annotated[
 class Central(Credentials):
     network: Network = CreateNetwork(cidr="10.10.0.0/16")
     api: Api = Api()
-    authorizers: dict[Annotated[str, Field(pattern=AUTHORIZER_NAME)], Authorizer] = Field(
-        default_factory=dict, max_length=MAX_AUTHORIZERS_PER_API)
+    authorizers: dict[str, Authorizer] = Field(default_factory=dict, max_length=MAX_AUTHORIZERS_PER_API)
+
+    @field_validator("authorizers", mode="before")
+    @classmethod
+    def _authorizer_names(cls, value: Any) -> Any:
+        bad = [k for k in value if not isinstance(k, str) or not AUTHORIZER_NAME_RE.fullmatch(k)] \
+            if isinstance(value, dict) else []
+        if bad:
+            raise ValueError(
+                f"authorizer name(s) {bad} are not allowed; fix: 1-64 letters, digits, '-' or '_' (API Gateway's rule)")
+        return value
 
     @field_validator("network")
     @classmethod
@@ -317,7 +342,7 @@ class FargateWorkload(_Strict):
     cpu: int = Field(default=256, description="CPU units: a key of modules/provider's Fargate cpu/memory table")
     memory: int = Field(default=512, description="MiB: one Fargate allows with this cpu (modules/provider's table)")
     desired_count: int = Field(default=2, ge=0, le=100)
-    environment: dict[Annotated[str, Field(pattern=ENV_VAR_NAME)], str] = {}
+    environment: dict[str, str] = {}
     health_check_path: str = Field(default="/health", pattern=r"^/\S*$", max_length=MAX_HEALTH_CHECK_PATH)
     shared_storage: SharedStorage | None = Field(
         default=None,
@@ -326,6 +351,15 @@ class FargateWorkload(_Strict):
         default=None, min_length=1,
         description="emulator envs only: the local command the emulator runs for this image "
                     "({python}, {host}, {port} are filled in), since the emulator runs no containers")
+
+    @field_validator("environment")
+    @classmethod
+    def _environment(cls, value: dict[str, str]) -> dict[str, str]:
+        bad = [k for k in value if not ENV_VAR_NAME_RE.fullmatch(k)]
+        if bad:
+            raise ValueError(
+                f"{bad} are not environment variable names; fix: letters, digits and '_', not starting with a digit")
+        return value
 
     @field_validator("cpu")
     @classmethod
