@@ -6,6 +6,7 @@ emulator copies (target: emulator, no S3 state; the same services, routes and mo
 stacks plan standalone. The central stack needs its providers' state: for local it reads the state the
 ejected provider stack really applied; for dev and multi (no deploy: cost) both forms read a stand-in
 state holding only the providers' outputs, written to the backend's keys, so both plans read the same data.
+For local, each form is also planned on the other's state: only CDKTF's cross-stack output changes.
 """
 
 from __future__ import annotations
@@ -23,16 +24,16 @@ import pytest
 import yaml
 
 from crossgate import emulator, names
-from crossgate.config import Environment, load_environment
+from crossgate.config import Credentials, Environment, Service, load_environment
 from crossgate.eject import Ejected, ModuleSources, eject
 from crossgate.eject.rewrite import CROSS_OUTPUT
+from crossgate.ops.aws_sessions import AccountSessions
 from crossgate.paths import ENVS, TERRAFORM_CLI_CONFIG
 from crossgate.synth import Manifest, synthesize
 
 pytestmark = [pytest.mark.e2e, pytest.mark.terraform]
 
 SHIPPED = sorted(p.stem for p in ENVS.glob("*.yaml"))
-STAND_IN_SERVICE_NAME = "com.amazonaws.vpce.us-west-1.vpce-svc-0e1ec7ed000000000"
 
 
 def run_terraform(folder: Path, url: str, *args: str,
@@ -77,18 +78,38 @@ def emulator_copy(name: str, folder: Path) -> Path:
     return path
 
 
+def stand_in_endpoint_service(sessions: AccountSessions, service: Service, central: Credentials) -> str:
+    """A real endpoint service over an NLB in the service's account (boto3, no terraform): the central
+    module looks each one up by name at plan time."""
+    ec2, elbv2 = sessions.client(service, "ec2"), sessions.client(service, "elbv2")
+    vpc = ec2.create_vpc(CidrBlock="10.90.0.0/16")["Vpc"]["VpcId"]
+    zones = [z["ZoneName"] for z in ec2.describe_availability_zones()["AvailabilityZones"]][:2]
+    subnets = [ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.90.{i}.0/24", AvailabilityZone=zone)["Subnet"]["SubnetId"]
+               for i, zone in enumerate(zones)]
+    lb = elbv2.create_load_balancer(Name=f"stand-in-{service.account_id}-{len(subnets)}-{vpc[-6:]}",
+                                    Subnets=subnets, Scheme="internal", Type="network")
+    config = ec2.create_vpc_endpoint_service_configuration(
+        NetworkLoadBalancerArns=[lb["LoadBalancers"][0]["LoadBalancerArn"]],
+        AcceptanceRequired=False)["ServiceConfiguration"]
+    principals = [f"arn:aws:iam::{central.account_id}:root", *([central.role_arn] if central.role_arn else [])]
+    ec2.modify_vpc_endpoint_service_permissions(ServiceId=config["ServiceId"], AddAllowedPrincipals=principals)
+    return str(config["ServiceName"])
+
+
 def write_stand_in_state(url: str, env: Environment, manifest: Manifest) -> None:
     """Each provider stack's state as only its outputs (what the central stack reads), in the backend."""
     keys = emulator.terraform_environment(url)
     s3 = boto3.client("s3", endpoint_url=url, region_name=emulator.EMULATOR_REGION,
                       aws_access_key_id=keys["AWS_ACCESS_KEY_ID"], aws_secret_access_key=keys["AWS_SECRET_ACCESS_KEY"])
-    for service in env.config.services:
-        stack = names.provider_stack(env.name, service)
+    sessions = AccountSessions(emulator_url=url)
+    for name, service in env.config.services.items():
+        stack = names.provider_stack(env.name, name)
+        service_name = stand_in_endpoint_service(sessions, service, env.config.central)
         outputs = json.loads((manifest.stack(stack).directory / "cdk.tf.json").read_text())["output"]
         state = {"version": 4, "terraform_version": "1.11.4", "serial": 1, "lineage": f"stand-in-{stack}",
-                 "outputs": {name: {"value": STAND_IN_SERVICE_NAME, "type": "string", **(
+                 "outputs": {output: {"value": service_name, "type": "string", **(
                      {"sensitive": True} if body.get("sensitive") else {})}
-                     for name, body in outputs.items() if "endpoint_service_name" in name},
+                     for output, body in outputs.items() if "endpoint_service_name" in output},
                  "resources": [], "check_results": None}
         s3.put_object(Bucket=emulator.STATE_BUCKET, Key=names.state_key(env.name, stack), Body=json.dumps(state))
 
@@ -115,6 +136,7 @@ class Lab:
     envs: dict[str, EnvPlans] = field(default_factory=dict)
     deployed: list[str] = field(default_factory=list)
     replans: dict[str, int] = field(default_factory=dict)
+    state_swaps: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def prepare(self, name: str) -> EnvPlans:
         folder = self.root / name
@@ -143,12 +165,20 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
                     plans.plan_both(lab.url, names.central_stack(name))
             local = lab.prepare("local")
             provider, central = names.provider_stack("local", "employee"), names.central_stack("local")
+            json_provider = local.manifest.stack(provider).directory
             local.plan_both(lab.url, provider)
             run_terraform(local.ejected.out_dir / provider, lab.url, "apply", "-auto-approve")
             lab.deployed.append(provider)
-            local.plan_both(lab.url, central)  # both read the state the ejected provider stack applied
+            # crossgate's form on the ejected stack's state: only CDKTF's cross-stack output is added. Applying
+            # it (outputs only) lets the JSON central stack read that output, so both central forms plan alike.
+            lab.state_swaps["json on ejected state"] = planned(json_provider, lab.url)
+            run_terraform(json_provider, lab.url, "apply", "eject.plan")
+            local.plan_both(lab.url, central)
             run_terraform(local.ejected.out_dir / central, lab.url, "apply", "-auto-approve")
             lab.deployed.append(central)
+            # and back: the ejected form on crossgate's state drops that output, nothing else
+            lab.state_swaps["ejected on json state"] = planned(local.ejected.out_dir / provider, lab.url)
+            run_terraform(local.ejected.out_dir / provider, lab.url, "apply", "eject.plan")
             for stack in (provider, central):
                 lab.replans[stack] = run_terraform(local.ejected.out_dir / stack, lab.url, "plan",
                                                    "-detailed-exitcode", codes=(0, 1, 2)).returncode
@@ -181,6 +211,17 @@ def test_the_central_stack_reads_each_provider_by_service_name(lab: Lab) -> None
 
 def test_ejected_local_env_deploys_and_replans_with_no_changes(lab: Lab) -> None:
     assert lab.replans == {"local-provider-employee": 0, "local-central": 0}
+
+
+def test_crossgate_and_ejected_forms_share_state_with_no_resource_change(lab: Lab) -> None:
+    """A team ejecting a deployed env keeps its state: switching forms changes only CDKTF's own output."""
+    cross_output = f"{CROSS_OUTPUT}moduleserviceendpoint_service_name"
+    for swap, plan in lab.state_swaps.items():
+        actions = {tuple(rc["change"]["actions"]) for rc in plan.get("resource_changes", [])}
+        assert actions <= {("no-op",), ("read",)}, (swap, actions)
+        changed = {name: c["actions"] for name, c in plan.get("output_changes", {}).items()
+                   if c["actions"] != ["no-op"]}
+        assert changed == {cross_output: ["create"] if swap == "json on ejected state" else ["delete"]}, swap
 
 
 def test_ejected_local_env_destroys_central_first_then_providers(lab: Lab) -> None:
