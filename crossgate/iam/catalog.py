@@ -179,10 +179,15 @@ RESOURCES: dict[str, tuple[Grant, ...]] = {
     "aws_apigatewayv2_domain_name": (_APIGATEWAY,),
     "aws_apigatewayv2_integration": (_APIGATEWAY,),
     "aws_apigatewayv2_route": (_APIGATEWAY,),
+    # access logging: "Permissions to activate logging" of API Gateway's "Configure logging for HTTP APIs"
+    # (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-logging.html), Resource "*" as there
     "aws_apigatewayv2_stage": (_APIGATEWAY,
-                               # access logging: API Gateway checks the caller may deliver to the log group
-                               _g("logs:CreateLogDelivery", "logs:GetLogDelivery", "logs:UpdateLogDelivery",
-                                  "logs:DeleteLogDelivery", "logs:ListLogDeliveries")),
+                               _g("logs:CreateLogDelivery", "logs:PutResourcePolicy", "logs:UpdateLogDelivery",
+                                  "logs:DeleteLogDelivery", "logs:CreateLogGroup", "logs:DescribeResourcePolicies",
+                                  "logs:GetLogDelivery", "logs:ListLogDeliveries"),
+                               _g("logs:DescribeLogGroups", "logs:DescribeLogStreams", "logs:GetLogEvents",
+                                  "logs:FilterLogEvents",
+                                  resources=("arn:{partition}:logs:{region}:{account}:log-group:*",))),
     # a VPC link creates its ENIs through API Gateway's service-linked role
     "aws_apigatewayv2_vpc_link": (_APIGATEWAY, _service_linked_role("ops.apigateway.amazonaws.com")),
     # --- Lambda, Route 53 (only with a Lambda authorizer / a custom domain) ---
