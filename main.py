@@ -11,10 +11,11 @@ import sys
 
 from crossgate.errors import CrossgateError
 
+from crossgate.synth.app import run
+
 if __name__ == "__main__":
     try:
-        from crossgate.synth.app import run  # loads the CDK engine
-    except CrossgateError as exc:  # an unknown or missing engine: the message says the fix
+        sys.exit(run())
+    except CrossgateError as exc:  # e.g. an unknown or missing CDK engine: the message says the fix
         print(exc, file=sys.stderr)
         sys.exit(1)
-    sys.exit(run())

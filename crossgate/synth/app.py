@@ -13,12 +13,15 @@ import os
 import sys
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from crossgate.config import EnvConfigError, Environment, load_environment
 from crossgate.lifecycle.records import StackRecord, env_file_ref
 from crossgate.paths import DEFAULT_OUTDIR, env_file
-from crossgate.synth.stacks import StackTarget, build_app
 from crossgate.target import Target
+
+if TYPE_CHECKING:  # stacks loads the CDK engine (and jsii): only the synth child imports it, in run()
+    from crossgate.synth.stacks import StackTarget
 
 REQUEST_VARIABLE = "CROSSGATE_SYNTH_REQUEST"
 
@@ -32,6 +35,8 @@ def write_request(path: Path, env: Environment, outdir: Path, emulator_url: str 
 
 
 def _from_request(path: Path) -> tuple[Environment, StackTarget]:
+    from crossgate.synth.stacks import StackTarget
+
     data = json.loads(path.read_text())
     env = Environment.from_json(data["env"])
     tombstones = tuple(r for r in map(StackRecord.from_json, data["tombstones"]) if r is not None)
@@ -40,6 +45,8 @@ def _from_request(path: Path) -> tuple[Environment, StackTarget]:
 
 
 def _from_environment(variables: Mapping[str, str]) -> tuple[Environment, StackTarget]:
+    from crossgate.synth.stacks import StackTarget
+
     path = Path(variables["CROSSGATE_ENV_FILE"]) if variables.get("CROSSGATE_ENV_FILE") \
         else env_file(variables.get("CROSSGATE_ENV", "local"))
     outdir = Path(variables.get("CDKTF_OUTDIR") or DEFAULT_OUTDIR)
@@ -57,5 +64,7 @@ def run(variables: Mapping[str, str] | None = None) -> int:
     except EnvConfigError as exc:
         print(exc, file=sys.stderr)
         return 1
+    from crossgate.synth.stacks import build_app
+
     build_app(env, target).synth()
     return 0
