@@ -10,7 +10,6 @@ from __future__ import annotations
 import sys
 
 from crossgate.errors import CrossgateError
-
 from crossgate.synth.app import run
 
 if __name__ == "__main__":
