@@ -43,7 +43,8 @@ def run_terraform(folder: Path, url: str, *args: str,
     env = {k: v for k, v in env.items() if not k.startswith("TF_VAR_") and k != "TF_DATA_DIR"}
     interactive = args[0] in ("init", "plan", "apply", "destroy")
     flags = ["-input=false", "-no-color"] if interactive else ["-no-color"]
-    result = subprocess.run(["terraform", f"-chdir={folder}", *args, *flags], env=env,
+    command, *rest = args  # flags before a positional argument (apply PLANFILE)
+    result = subprocess.run(["terraform", f"-chdir={folder}", command, *flags, *rest], env=env,
                             capture_output=True, text=True, timeout=900, check=False)
     assert result.returncode in codes, f"terraform {' '.join(args)} in {folder}:\n{result.stderr}{result.stdout}"
     return result
