@@ -53,7 +53,8 @@ def render_readme(env: Environment, manifest: Manifest, sources: ModuleSources, 
         *rows,
         "",
         "Each stack keeps the backend crossgate gave it, so these folders carry on with the state "
-        "`crossgate deploy` left (a plan right after ejecting shows no changes). The central stack reads each "
+        "`crossgate deploy` left (a plan right after ejecting changes no resource; a provider stack's plan only "
+        "removes CDKTF's cross-stack output). The central stack reads each "
         "provider stack's state as `data.terraform_remote_state.<service>` for its endpoint service name.",
         "",
         "## Apply order",
