@@ -22,6 +22,10 @@ locals {
     read_only_root_filesystem = true
     writable_paths            = []
     shared_storage            = null
+
+    task_role_arn    = null
+    secrets          = {}
+    cpu_architecture = "X86_64"
   }
 
   # Shared storage (fargate.shared_storage): one EFS file system mounted at that path in every task.
@@ -670,6 +674,45 @@ resource "aws_iam_role_policy_attachment" "execution" {
   policy_arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
 }
 
+# Secrets in the task definition are read by the execution role, so it may read exactly those ARNs
+# ("Required IAM permissions for Amazon ECS secrets":
+# https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_execution_IAM_role.html).
+locals {
+  secret_arns    = sort(distinct(values(local.fargate.secrets)))
+  sm_secret_arns = [for arn in local.secret_arns : arn if can(regex(":secretsmanager:", arn))]
+  ssm_param_arns = [for arn in local.secret_arns : arn if can(regex(":ssm:", arn))]
+}
+
+data "aws_iam_policy_document" "execution_secrets" {
+  count = local.fargate_enabled && length(local.secret_arns) > 0 ? 1 : 0
+
+  dynamic "statement" {
+    for_each = length(local.sm_secret_arns) > 0 ? [1] : []
+    content {
+      sid       = "ReadTheTaskSecrets"
+      actions   = ["secretsmanager:GetSecretValue"]
+      resources = local.sm_secret_arns
+    }
+  }
+
+  dynamic "statement" {
+    for_each = length(local.ssm_param_arns) > 0 ? [1] : []
+    content {
+      sid       = "ReadTheTaskParameters"
+      actions   = ["ssm:GetParameters"]
+      resources = local.ssm_param_arns
+    }
+  }
+}
+
+resource "aws_iam_role_policy" "execution_secrets" {
+  count = local.fargate_enabled && length(local.secret_arns) > 0 ? 1 : 0
+
+  name   = "task-secrets"
+  role   = aws_iam_role.execution[0].id
+  policy = data.aws_iam_policy_document.execution_secrets[0].json
+}
+
 resource "aws_ecs_cluster" "this" {
   count = local.fargate_enabled ? 1 : 0
 
@@ -692,7 +735,14 @@ resource "aws_ecs_task_definition" "this" {
   cpu                      = tostring(local.fargate.cpu)
   memory                   = tostring(local.fargate.memory)
   execution_role_arn       = aws_iam_role.execution[0].arn
-  task_role_arn            = local.create_efs ? aws_iam_role.task[0].arn : null
+  task_role_arn            = local.create_efs ? aws_iam_role.task[0].arn : local.fargate.task_role_arn
+
+  # Fargate Linux tasks run on X86_64 or ARM64 (Graviton); operatingSystemFamily LINUX is Fargate's default made
+  # explicit (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RuntimePlatform.html).
+  runtime_platform {
+    operating_system_family = "LINUX"
+    cpu_architecture        = local.fargate.cpu_architecture
+  }
 
   # Writable paths under a read-only root filesystem: one Fargate task-storage bind mount each
   # (ephemeral, gone with the task, like the container's writable layer). When the image declares
@@ -739,6 +789,9 @@ resource "aws_ecs_task_definition" "this" {
       protocol      = "tcp"
     }]
     environment = [for k in sort(keys(local.fargate.environment)) : { name = k, value = local.fargate.environment[k] }]
+    # Injected by the agent at task start from Secrets Manager / SSM; valueFrom is the full ARN
+    # (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Secret.html).
+    secrets = [for k in sort(keys(local.fargate.secrets)) : { name = k, valueFrom = local.fargate.secrets[k] }]
     logConfiguration = {
       logDriver = "awslogs"
       options = {
@@ -778,6 +831,7 @@ resource "aws_ecs_service" "this" {
   depends_on = [
     aws_lb_listener.this,
     aws_iam_role_policy_attachment.execution,
+    aws_iam_role_policy.execution_secrets,
     aws_vpc_endpoint.interface,
     aws_vpc_endpoint.s3,
     aws_route.private_nat,

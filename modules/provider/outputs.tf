@@ -94,6 +94,6 @@ output "efs_access_point_id" {
 }
 
 output "task_role_arn" {
-  description = "ARN of the tasks' IAM role, which mounts the shared file system (null unless fargate.shared_storage is set)."
-  value       = try(aws_iam_role.task[0].arn, null)
+  description = "ARN of the tasks' IAM role: the module's own with fargate.shared_storage (it mounts the shared file system), else fargate.task_role_arn (null when neither is set)."
+  value       = try(aws_iam_role.task[0].arn, var.fargate.task_role_arn, null)
 }

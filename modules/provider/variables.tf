@@ -95,7 +95,7 @@ variable "nlb_arn" {
 ################################################################################
 
 variable "fargate" {
-  description = "Demo ECS Fargate workload behind a new internal NLB. Exactly one of nlb_arn and fargate must be set. Tasks never get a public IP. shared_storage (optional) mounts one encrypted Amazon EFS file system at path in every task, so that all tasks see the same files (a path also listed in writable_paths gets EFS instead of task storage): uid/gid (default 10001, the demo image's user) own the access point's root directory and every file written through it; backup turns on EFS automatic backups (AWS Backup, default on); kms_key_arn is a customer managed key (null = the AWS managed aws/elasticfilesystem key)."
+  description = "Demo ECS Fargate workload behind a new internal NLB. Exactly one of nlb_arn and fargate must be set. Tasks never get a public IP. shared_storage (optional) mounts one encrypted Amazon EFS file system at path in every task, so that all tasks see the same files (a path also listed in writable_paths gets EFS instead of task storage): uid/gid (default 10001, the demo image's user) own the access point's root directory and every file written through it; backup turns on EFS automatic backups (AWS Backup, default on); kms_key_arn is a customer managed key (null = the AWS managed aws/elasticfilesystem key). task_role_arn (optional) is an IAM role of yours the tasks run as (not with shared_storage, whose mount needs the module's own task role). secrets maps environment variable names to the full ARN of a Secrets Manager secret or an SSM Parameter Store parameter, injected at task start (the execution role is granted read on exactly those ARNs; a customer managed KMS key on them also needs kms:Decrypt, which is yours to grant). cpu_architecture is X86_64 (default) or ARM64 (Graviton; the image must be built for it)."
   type = object({
     image             = string
     cpu               = optional(number, 256)
@@ -107,6 +107,10 @@ variable "fargate" {
 
     read_only_root_filesystem = optional(bool, true)
     writable_paths            = optional(list(string), ["/data"])
+
+    task_role_arn    = optional(string)
+    secrets          = optional(map(string), {})
+    cpu_architecture = optional(string, "X86_64")
 
     shared_storage = optional(object({
       path        = string
@@ -182,6 +186,33 @@ variable "fargate" {
       false
     )
     error_message = "fargate.shared_storage.uid and gid must be POSIX ids (integers from 0 to 4294967295)."
+  }
+
+  validation {
+    condition     = try(var.fargate.task_role_arn, null) == null || can(regex("^arn:aws(-cn|-us-gov)?:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]{1,512}$", try(var.fargate.task_role_arn, "")))
+    error_message = "fargate.task_role_arn must be an IAM role ARN (arn:aws:iam::<account>:role/<name>)."
+  }
+
+  validation {
+    condition     = try(var.fargate.task_role_arn, null) == null || try(var.fargate.shared_storage, null) == null
+    error_message = "fargate.task_role_arn and fargate.shared_storage exclude each other: the shared file system is mounted with the module's own task role; drop one of them."
+  }
+
+  validation {
+    condition = var.fargate == null ? true : alltrue([
+      for k, v in var.fargate.secrets : can(regex("^[A-Za-z_][A-Za-z0-9_]*$", k)) && can(regex("^arn:aws(-cn|-us-gov)?:(secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+|ssm:[a-z0-9-]+:[0-9]{12}:parameter/[A-Za-z0-9/_.-]+)$", v))
+    ])
+    error_message = "fargate.secrets must map environment variable names to the full ARN of a Secrets Manager secret (arn:aws:secretsmanager:<region>:<account>:secret:<name>) or an SSM parameter (arn:aws:ssm:<region>:<account>:parameter/<name>)."
+  }
+
+  validation {
+    condition     = var.fargate == null ? true : length(setintersection(keys(var.fargate.secrets), keys(var.fargate.environment))) == 0
+    error_message = "fargate.secrets and fargate.environment must not set the same variable; keep each name in one of them."
+  }
+
+  validation {
+    condition     = var.fargate == null ? true : contains(["X86_64", "ARM64"], var.fargate.cpu_architecture)
+    error_message = "fargate.cpu_architecture must be X86_64 or ARM64."
   }
 
   validation {
