@@ -45,6 +45,16 @@ def tables(out: Path) -> str:
             a, b, r2 = linear_fit([r["services"] for r in synth], [r["seconds_median"] for r in synth])
             lines += ["", f"Synth time fit: {a:.2f} s + {b * 1000:.1f} ms per service (R² = {r2:.3f})."]
         lines.append("")
+    engines = _read(out, "engines")
+    if engines:
+        names = list(engines[0]["engines"])
+        lines += ["| services | " + " | ".join(f"{e} synth s (median) | {e} peak RSS tree / largest (MiB)"
+                                           for e in names) + " |",
+                  "|---:|" + "---:|---:|" * len(names)]
+        lines += ["| " + str(r["services"]) + " | " + " | ".join(
+            f"{r['engines'][e]['seconds_median']:.2f} | {r['engines'][e]['peak_tree_rss_max'] / MIB:.0f} / "
+            f"{r['engines'][e]['max_process_rss_max'] / MIB:.0f}" for e in names) + " |" for r in engines]
+        lines.append("")
     plan = _read(out, "plan")
     if plan:
         lines += ["| services | provider stacks | runs each | raw terraform s | crossgate s | ratio "

@@ -16,6 +16,7 @@ from pathlib import Path
 from bench import report
 from bench.common import machine, write_json
 from bench.deploy import bench_deploy
+from bench.engines import bench_engines
 from bench.gateway import LEVELS, TIME_LIMIT, bench_gateway
 from bench.plan import PARALLELISM, bench_plan
 from bench.synth import bench_synth
@@ -44,8 +45,10 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=_sizes, default=[1, 5, 10, 25, 50], help="services for synth and plan")
     parser.add_argument("--deploy-sizes", type=_sizes, default=[1, 5, 10], help="services for deploy ('' = none)")
-    parser.add_argument("--steps", default="synth,plan,deploy,gateway",
-                        help="comma-separated subset of synth,plan,deploy,gateway")
+    parser.add_argument("--steps", default="synth,engines,plan,deploy,gateway",
+                        help="comma-separated subset of synth,engines,plan,deploy,gateway")
+    parser.add_argument("--engine-sizes", type=_sizes, default=[1, 10, 50],
+                        help="services for the engines step (synth with cdktf vs cdktn)")
     parser.add_argument("--skip-cdktf", action="store_true", help="do not run `cdktf deploy` for comparison")
     parser.add_argument("--synth-repeats", type=int, default=3)
     parser.add_argument("--plan-repeats", type=int, default=1, help="raw/crossgate plan pairs per size")
@@ -70,6 +73,8 @@ def main(argv: list[str] | None = None) -> int:
         work = (args.work or Path(tmp)).resolve()
         if "synth" in steps:
             write_json(args.out / "synth.json", bench_synth(args.sizes, work, args.synth_repeats))
+        if "engines" in steps:
+            write_json(args.out / "engines.json", bench_engines(args.engine_sizes, work, args.synth_repeats))
         if "plan" in steps:
             with emulator.Emulator(state_dir=work / "emulator") as running:
                 bench_plan(args.sizes, work, running.endpoint_url, args.plan_repeats, args.parallelism,
