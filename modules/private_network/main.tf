@@ -11,12 +11,13 @@ locals {
   zone_ids   = data.aws_availability_zones.available.zone_ids
   # AZ name <-> AZ id in this account (names differ between accounts, ids do not); min() keeps the maps
   # total should the two lists ever differ in length.
-  zone_pairs       = min(length(local.zone_names), length(local.zone_ids))
-  zone_id_by_name  = zipmap(slice(local.zone_names, 0, local.zone_pairs), slice(local.zone_ids, 0, local.zone_pairs))
-  zone_name_by_id  = zipmap(slice(local.zone_ids, 0, local.zone_pairs), slice(local.zone_names, 0, local.zone_pairs))
-  by_zone_id       = length(var.availability_zone_ids) > 0
-  subnet_count     = local.by_zone_id ? length(var.availability_zone_ids) : var.az_count
-  unknown_zone_ids = [for id in var.availability_zone_ids : id if !contains(local.zone_ids, id)]
+  zone_pairs      = min(length(local.zone_names), length(local.zone_ids))
+  zone_id_by_name = zipmap(slice(local.zone_names, 0, local.zone_pairs), slice(local.zone_ids, 0, local.zone_pairs))
+  zone_name_by_id = zipmap(slice(local.zone_ids, 0, local.zone_pairs), slice(local.zone_names, 0, local.zone_pairs))
+  by_zone_id      = length(var.availability_zone_ids) > 0
+  subnet_count    = local.by_zone_id ? length(var.availability_zone_ids) : var.az_count
+  # Well-formed ids the region does not have (a malformed one is the variable's validation error alone).
+  unknown_zone_ids = [for id in var.availability_zone_ids : id if can(regex("^[a-z]{2,6}[0-9]+-az[0-9]+$", id)) && !contains(local.zone_ids, id)]
 
   # By AZ id when given (this account's names of those ids), else the first az_count zones of the
   # name-sorted list; fewer when the region has fewer (then the precondition on aws_vpc.this reports it).
