@@ -59,13 +59,13 @@ def planned(folder: Path, url: str) -> dict[str, Any]:
 
 def changes(plan: dict[str, Any]) -> dict[str, Any]:
     """Resource address -> (actions, planned values, unknown and sensitive markers)."""
-    return {rc["address"]: (rc["change"]["actions"], rc["change"]["after"],
-                                                      rc["change"]["after_unknown"], rc["change"]["after_sensitive"])
+    return {rc["address"]: (rc["change"]["actions"], rc["change"].get("after"), rc["change"].get("after_unknown"),
+                            rc["change"].get("after_sensitive"))
             for rc in plan.get("resource_changes", [])}
 
 
 def output_changes(plan: dict[str, Any]) -> dict[str, Any]:
-    return {name: (c["actions"], c["after"], c["after_unknown"])
+    return {name: (c["actions"], c.get("after"), c.get("after_unknown"))  # no "after" while it is unknown
             for name, c in plan.get("output_changes", {}).items() if not name.startswith(CROSS_OUTPUT)}
 
 
