@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import ipaddress
 import re
+import warnings
 from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
+    AliasChoices,
     BaseModel,
     ConfigDict,
     Discriminator,
@@ -65,6 +67,19 @@ IMAGE_RE = re.compile(
     r"(?:@sha256:[0-9a-fA-F]{64})?$", re.ASCII
 )
 MAX_IMAGE_NAME = 255
+# modules/central's custom_domain validations.
+DOMAIN_NAME_RE = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$", re.ASCII)
+ACM_CERT_ARN_RE = re.compile(r"^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate/[A-Za-z0-9-]+$", re.ASCII)
+TRUSTSTORE_URI_RE = re.compile(r"^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/\S*[^/\s]$", re.ASCII)
+HOSTED_ZONE_ID_RE = re.compile(r"^Z[A-Z0-9]{1,31}$", re.ASCII)
+# modules/provider's fargate.task_role_arn and fargate.secrets validations.
+TASK_ROLE_ARN_RE = re.compile(r"^arn:aws(?:-cn|-us-gov)?:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]{1,512}$", re.ASCII)
+SECRET_ARN_RE = re.compile(
+    r"^arn:aws(?:-cn|-us-gov)?:(?:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+"
+    r"|ssm:[a-z0-9-]+:[0-9]{12}:parameter/[A-Za-z0-9/_.-]+)$", re.ASCII)
+# AWS tags: keys 1-128 and values 0-256 characters (modules/provider's tags validation); at most 40 per
+# resource from the env file (modules/central's rule: AWS allows 50 and some resources add their own).
+MAX_TAGS = 40
 LAMBDA_ARN_RE = re.compile(r"^arn:aws(?:-[a-z]+)*:lambda:[a-z0-9-]+:\d{12}:function:[\w-]+(?::[\w$-]+)?$", re.ASCII)
 
 AccountId = Annotated[str, Field(description="12-digit AWS account id, quoted in YAML")]
@@ -188,8 +203,131 @@ Network = Annotated[
 
 
 class Throttling(_Strict):
-    rate: float = Field(default=100, gt=0, le=10000)
-    burst: int = Field(default=200, gt=0, le=5000)
+    """Requests/s and burst, named as modules/central names them; ``rate``/``burst`` are deprecated aliases."""
+
+    rate_limit: float = Field(default=100, gt=0, le=10000, validation_alias=AliasChoices("rate_limit", "rate"))
+    burst_limit: int = Field(default=200, gt=0, le=5000, validation_alias=AliasChoices("burst_limit", "burst"))
+
+    @model_validator(mode="before")
+    @classmethod
+    def _old_names(cls, value: Any) -> Any:
+        if not isinstance(value, dict):
+            return value
+        for old, new in (("rate", "rate_limit"), ("burst", "burst_limit")):
+            if old in value and new in value:
+                raise ValueError(f"sets both {old} and {new}; fix: keep {new} ({old} is its deprecated name)")
+        old_names = [old for old in ("rate", "burst") if old in value]
+        if old_names:
+            warnings.warn(
+                f"throttling {'/'.join(old_names)} are deprecated names; fix: write rate_limit/burst_limit "
+                "(modules/central's names)", FutureWarning, stacklevel=2)
+        return value
+
+
+def _check_tags(value: dict[str, str]) -> dict[str, str]:
+    if len(value) > MAX_TAGS:
+        raise ValueError(f"{len(value)} tags, over {MAX_TAGS}; fix: keep at most {MAX_TAGS} "
+                         "(AWS allows 50 per resource and some resources add their own)")
+    bad = [k for k, v in value.items() if not 1 <= len(k) <= 128 or len(v) > 256]
+    if bad:
+        raise ValueError(f"tag(s) {bad} are too long; fix: keys of 1-128 characters, values of at most 256")
+    return value
+
+
+Tags = Annotated[dict[str, str], AfterValidator(_check_tags)]
+TrafficType = Literal["ALL", "ACCEPT", "REJECT"]
+
+
+def _flow_log_retention(value: int, *, never: bool) -> int:
+    # CloudWatch Logs' PutRetentionPolicy values (modules/central's list); modules/provider also takes 0 = never.
+    allowed = ([0] if never else []) + list(module_rules.log_retention_days())
+    if value not in allowed:
+        raise ValueError(
+            f"{value} is not a CloudWatch Logs retention; fix: one of {', '.join(map(str, allowed))} (days)")
+    return value
+
+
+class CentralFlowLogs(_Strict):
+    """modules/central's flow_logs: VPC flow logs of the created central VPC (ignored with an existing one)."""
+
+    enabled: bool = True
+    traffic_type: TrafficType = "ALL"
+    retention_days: int = 30
+    kms_key_arn: str | None = None
+
+    @field_validator("retention_days")
+    @classmethod
+    def _retention(cls, value: int) -> int:
+        return _flow_log_retention(value, never=False)
+
+    @field_validator("kms_key_arn")
+    @classmethod
+    def _kms_key(cls, value: str | None) -> str | None:
+        return Api._kms_key(value)
+
+
+class ServiceFlowLogs(_Strict):
+    """modules/provider's flow_logs: VPC flow logs of a Fargate service's created VPC (0 = never expire)."""
+
+    enabled: bool = True
+    traffic_type: TrafficType = "ALL"
+    retention_days: int = 30
+
+    @field_validator("retention_days")
+    @classmethod
+    def _retention(cls, value: int) -> int:
+        return _flow_log_retention(value, never=True)
+
+
+class Cors(_Strict):
+    """modules/central's api.cors: the HTTP API's CORS configuration (API Gateway answers preflights itself)."""
+
+    allow_origins: list[str] = Field(min_length=1)
+    allow_methods: list[str] = ["*"]
+    allow_headers: list[str] = []
+    expose_headers: list[str] = []
+    allow_credentials: bool = False
+    max_age: int = Field(default=0, ge=0, le=86400)
+
+
+class CustomDomain(_Strict):
+    """modules/central's custom_domain: a regional domain name for the API, mapped to its $default stage."""
+
+    domain_name: str = Field(description="lowercase DNS name such as api.example.com")
+    certificate_arn: str = Field(description="ACM certificate for domain_name in the central region")
+    route53_zone_id: str | None = Field(default=None, description="hosted zone that gets an alias A record")
+    mtls_truststore_uri: str | None = Field(default=None, description="s3://bucket/key of a truststore: mutual TLS")
+
+    @field_validator("domain_name")
+    @classmethod
+    def _domain(cls, value: str) -> str:
+        if not DOMAIN_NAME_RE.fullmatch(value):
+            raise ValueError(f"not a lowercase DNS name ({value!r}); fix: e.g. api.example.com")
+        return value
+
+    @field_validator("certificate_arn")
+    @classmethod
+    def _certificate(cls, value: str) -> str:
+        if not ACM_CERT_ARN_RE.fullmatch(value):
+            raise ValueError(
+                f"not an ACM certificate ARN ({value!r}); fix: arn:aws:acm:<region>:<account>:certificate/<id>")
+        return value
+
+    @field_validator("route53_zone_id")
+    @classmethod
+    def _zone(cls, value: str | None) -> str | None:
+        if value is not None and not HOSTED_ZONE_ID_RE.fullmatch(value):
+            raise ValueError(f"not a Route 53 hosted zone id ({value!r}); fix: e.g. Z0123456789ABCDEFGHIJ")
+        return value
+
+    @field_validator("mtls_truststore_uri")
+    @classmethod
+    def _truststore(cls, value: str | None) -> str | None:
+        if value is not None and not TRUSTSTORE_URI_RE.fullmatch(value):
+            raise ValueError(
+                f"not the S3 URI of a truststore object ({value!r}); fix: s3://<bucket>/<key>, "
+                "e.g. s3://acme-truststores/api/truststore.pem")
+        return value
 
 
 class Api(_Strict):
@@ -200,6 +338,7 @@ class Api(_Strict):
         default=30, description="CloudWatch Logs retention of the access logs, one of modules/central's list")
     log_kms_key_arn: str | None = None
     disable_execute_api_endpoint: bool = False
+    cors: Cors | None = None
 
     @field_validator("log_kms_key_arn")
     @classmethod
@@ -290,6 +429,9 @@ Authorization = Annotated[
 class Central(Credentials):
     network: Network = CreateNetwork(cidr="10.10.0.0/16")
     api: Api = Api()
+    custom_domain: CustomDomain | None = None
+    flow_logs: CentralFlowLogs = CentralFlowLogs()
+    tags: Tags = Field(default_factory=dict, description="tags on every central resource (modules/central's tags)")
     authorizers: dict[str, Authorizer] = Field(default_factory=dict, max_length=MAX_AUTHORIZERS_PER_API)
 
     @field_validator("authorizers", mode="before")
@@ -347,6 +489,17 @@ class FargateWorkload(_Strict):
     shared_storage: SharedStorage | None = Field(
         default=None,
         description="shared state for all tasks: an EFS file system mounted at this path in every task")
+    container_port: int | None = Field(
+        default=None, ge=1, le=65535, description="the port the container listens on; default: the service's port "
+        "(the NLB listener's)")
+    task_role_arn: str | None = Field(default=None, description="an IAM role of yours the tasks run as")
+    secrets: dict[str, str] = Field(
+        default_factory=dict, description="environment variable -> full ARN of a Secrets Manager secret or an SSM "
+        "parameter, injected at task start")
+    cpu_architecture: Literal["X86_64", "ARM64"] = "X86_64"
+    image_pull: Literal["vpc_endpoints", "nat", "none"] = Field(
+        default="vpc_endpoints", description="how tasks reach ECR and CloudWatch Logs (modules/provider's image_pull)")
+    container_insights: Literal["enabled", "enhanced", "disabled"] = "enabled"
     emulator_command: tuple[str, ...] | None = Field(
         default=None, min_length=1,
         description="emulator envs only: the local command the emulator runs for this image "
@@ -360,6 +513,37 @@ class FargateWorkload(_Strict):
             raise ValueError(
                 f"{bad} are not environment variable names; fix: letters, digits and '_', not starting with a digit")
         return value
+
+    @field_validator("task_role_arn")
+    @classmethod
+    def _task_role(cls, value: str | None) -> str | None:
+        if value is not None and not TASK_ROLE_ARN_RE.fullmatch(value):
+            raise ValueError(f"not an IAM role ARN ({value!r}); fix: arn:aws:iam::<account>:role/<name>")
+        return value
+
+    @field_validator("secrets")
+    @classmethod
+    def _secrets(cls, value: dict[str, str]) -> dict[str, str]:
+        bad_names = [k for k in value if not ENV_VAR_NAME_RE.fullmatch(k)]
+        if bad_names:
+            raise ValueError(f"{bad_names} are not environment variable names; fix: letters, digits and '_', "
+                             "not starting with a digit")
+        bad = [k for k, arn in value.items() if not SECRET_ARN_RE.fullmatch(arn)]
+        if bad:
+            raise ValueError(
+                f"{bad} do not name a secret by its full ARN; fix: arn:aws:secretsmanager:<region>:<account>:"
+                "secret:<name> or arn:aws:ssm:<region>:<account>:parameter/<name>")
+        return value
+
+    @model_validator(mode="after")
+    def _task_options(self) -> FargateWorkload:
+        both = sorted(set(self.secrets) & set(self.environment))
+        if both:
+            raise ValueError(f"{both} are in both environment and secrets; fix: keep each variable in one of them")
+        if self.task_role_arn is not None and self.shared_storage is not None:
+            raise ValueError("task_role_arn and shared_storage exclude each other (the shared file system is mounted "
+                             "with the module's own task role); fix: drop one of them")
+        return self
 
     @field_validator("cpu")
     @classmethod
@@ -432,6 +616,8 @@ class Service(Credentials):
     allowed_principals: list[str] | None = None
     acceptance_required: bool = False
     endpoint_ips: list[str] = []
+    flow_logs: ServiceFlowLogs = ServiceFlowLogs()
+    tags: Tags = Field(default_factory=dict, description="tags on every resource of this service's provider stack")
 
     @field_validator("routes")
     @classmethod

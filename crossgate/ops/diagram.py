@@ -1,23 +1,48 @@
-"""A Mermaid picture of one environment: accounts as groups, regions inside, the gateway, services, routes."""
+"""A Mermaid picture of one environment: accounts as groups, regions inside, the gateway, services, routes.
+
+Each route is drawn with its effective authorization and throttling (route_overrides applied), so a
+reviewer sees the public route on an otherwise JWT-protected service.
+"""
 
 from __future__ import annotations
 
 import re
 
-from crossgate.config import Environment, JwtAuthorization, LambdaAuthorization, Service
+from crossgate.config import Authorization, EnvConfig, Environment, JwtAuthorization, LambdaAuthorization, Service
 
 
 def _node_id(*parts: str) -> str:
     return "_".join(re.sub(r"[^A-Za-z0-9]", "_", part) for part in parts)
 
 
-def _authorization_label(service: Service) -> str:
-    authz = service.authorization
+def _authorization_label(authz: Authorization) -> str:
     if isinstance(authz, JwtAuthorization):
-        return f"JWT {authz.jwt}"
+        scopes = f" scopes {', '.join(authz.scopes)}" if authz.scopes else ""
+        return f"JWT {authz.jwt}{scopes}"
     if isinstance(authz, LambdaAuthorization):
         return f"Lambda {authz.lambda_}"
-    return "IAM" if authz == "iam" else "open"
+    return "IAM" if authz == "iam" else "none"
+
+
+def _route_lines(config: EnvConfig, name: str, service: Service) -> tuple[list[str], list[str]]:
+    """One node per route with what API Gateway enforces on it: the route override if any, else the
+    service's authorization and the API's default throttling (modules/central applies them that way)."""
+    lines: list[str] = []
+    public: list[str] = []
+    node = _node_id(name)
+    for index, route in enumerate(service.routes):
+        override = service.route_overrides.get(route)
+        authz = override.authorization if override and override.authorization is not None else service.authorization
+        throttling = override.throttling if override and override.throttling is not None \
+            else config.central.api.throttling
+        route_id = f"rt_{node}_{index}"
+        head = f"PUBLIC {route}" if authz == "none" else route
+        lines.append(f'  {route_id}["{head}<br/>auth: {_authorization_label(authz)}'
+                     f'<br/>throttle {throttling.rate_limit:g}/s burst {throttling.burst_limit}"]')
+        lines.append(f"  vpclink --> {route_id} --> ep_{node}")
+        if authz == "none":
+            public.append(route_id)
+    return lines, public
 
 
 def mermaid(env: Environment) -> str:
@@ -54,11 +79,17 @@ def mermaid(env: Environment) -> str:
         if account != central.account_id:
             lines.append("  end")
 
+    public: list[str] = []
     for name, service in config.services.items():
-        routes = "<br/>".join(service.routes)
         node = _node_id(name)
-        lines.append(f'  vpclink -->|"{routes}<br/>auth: {_authorization_label(service)}"| ep_{node}')
+        route_lines, public_routes = _route_lines(config, name, service)
+        lines.extend(route_lines)
+        public.extend(public_routes)
         lines.append(f"  cloudmap -.->|ENI IPs :{service.port}| ep_{node}")
         link = "cross-region PrivateLink" if service.region != central.region else "PrivateLink"
         lines.append(f"  ep_{node} ==>|{link}| eps_{node}")
+    if public:
+        # Routes anyone on the internet can call stand out: red, thick border, "PUBLIC" in the label.
+        lines.append("  classDef public fill:#fde2e2,stroke:#c00,stroke-width:3px,color:#900")
+        lines.append(f"  class {','.join(public)} public")
     return "\n".join(lines) + "\n"

@@ -180,6 +180,7 @@ def provider_variables(env: Environment, service_name: str) -> dict[str, Any]:
         "allowed_principals": env.config.principals_for(service),
         "acceptance_required": service.acceptance_required,
         "supported_regions": [central.region] if service.region != central.region else [],
+        "tags": dict(service.tags),
     }
     if service.workload.nlb_arn:
         variables["nlb_arn"] = service.workload.nlb_arn
@@ -191,12 +192,19 @@ def provider_variables(env: Environment, service_name: str) -> dict[str, Any]:
             "cpu": fargate.cpu,
             "memory": fargate.memory,
             "desired_count": fargate.desired_count,
-            "container_port": service.port,
+            "container_port": fargate.container_port or service.port,
             "environment": dict(fargate.environment),
+            "secrets": dict(fargate.secrets),
+            "cpu_architecture": fargate.cpu_architecture,
             "health_check_path": fargate.health_check_path,
         }
         if fargate.shared_storage is not None:
             variables["fargate"]["shared_storage"] = {"path": fargate.shared_storage.path}
+        if fargate.task_role_arn is not None:
+            variables["fargate"]["task_role_arn"] = fargate.task_role_arn
+        variables["image_pull"] = fargate.image_pull
+        variables["container_insights"] = fargate.container_insights
+        variables["flow_logs"] = service.flow_logs.model_dump()
         variables.update(network_variables(service.network))
     return variables
 
@@ -220,7 +228,7 @@ def service_variable(service: Service, central_region: str, endpoint_service_nam
         if override.authorization is not None:
             entry["authorization"] = authorization_variable(override.authorization)
         if override.throttling is not None:
-            entry["throttling"] = {"rate_limit": override.throttling.rate, "burst_limit": override.throttling.burst}
+            entry["throttling"] = override.throttling.model_dump()
         overrides[route] = entry
     value: dict[str, Any] = {
         "endpoint_service_name": endpoint_service_name,
@@ -249,15 +257,24 @@ def central_variables(env: Environment, endpoint_service_names: dict[str, str]) 
                                  "result_ttl_seconds": authorizer.result_ttl_seconds}
     api = central.api
     api_variable: dict[str, Any] = {
-        "throttling": {"rate_limit": api.throttling.rate, "burst_limit": api.throttling.burst},
+        "throttling": api.throttling.model_dump(),
         "access_logs": api.access_logs,
         "log_retention_days": api.log_retention_days,
         "disable_execute_api_endpoint": api.disable_execute_api_endpoint,
     }
     if api.log_kms_key_arn:
         api_variable["log_kms_key_arn"] = api.log_kms_key_arn
+    if api.cors is not None:
+        api_variable["cors"] = api.cors.model_dump()
+    domain: dict[str, Any] = {}
+    if central.custom_domain is not None:
+        domain["custom_domain"] = central.custom_domain.model_dump(exclude_none=True)
+    flow_logs = central.flow_logs.model_dump(exclude_none=True)
     return {
         "name": names.central_resource_name(env.name, api.name),
+        "tags": dict(central.tags),
+        "flow_logs": flow_logs,
+        **domain,
         **network_variables(central.network),
         "services": {
             name: service_variable(service, central.region, endpoint_service_names[name])
