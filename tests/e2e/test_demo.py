@@ -27,3 +27,7 @@ def test_the_demo_passes_with_the_scenario_through_the_gateway(tmp_path: Path) -
     assert "OK: 6/6 steps passed" in output, output[-4000:]
     assert output.count("  PASS  ") >= 6
     assert "== destroy" in output and "Traceback" not in output
+    # the provider waits ~60 s for the NLB to turn active: the demo says so while it waits
+    assert "waiting for the NLB to be created (module.service.aws_lb.this" in output
+    # after a re-plan with no changes the destroy does not read every resource back again
+    assert "plan -destroy -refresh=false" in output
