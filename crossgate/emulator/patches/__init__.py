@@ -29,6 +29,8 @@ Differences patched (one :class:`Patch` each, in :data:`PATCHES`):
 
 * API Gateway v2 UpdateStage and DeleteRouteSettings are not implemented: a stage's throttling,
   route settings, access logs, auto_deploy, variables or description cannot change in place.
+* API Gateway v2 domain name configurations lack ``apiGatewayDomainName``, ``hostedZoneId`` and
+  ``domainNameStatus`` (a Route 53 alias to a custom domain has no target).
 * EC2 CreateVpcEndpoint ignores the endpoint service's allowed principals (any account connects) and
   its AcceptanceRequired (every endpoint ``available`` at once); Accept/RejectVpcEndpointConnections
   are not implemented.
@@ -145,6 +147,11 @@ PATCHES: tuple[Patch, ...] = (
         "apigatewayv2-update-stage",
         "UpdateStage and DeleteRouteSettings are implemented (stage throttling, logs, variables change in place)",
         apigatewayv2.patch_apigatewayv2_update_stage,
+    ),
+    Patch(
+        "apigatewayv2-domain-name-targets",
+        "domain name configurations carry apiGatewayDomainName, hostedZoneId and domainNameStatus AVAILABLE",
+        apigatewayv2.patch_apigatewayv2_domain_name_targets,
     ),
     Patch(
         "ecs-list-tasks-filters",

@@ -1,7 +1,8 @@
-"""API Gateway v2: stage updates moto 5.2.5 does not implement."""
+"""API Gateway v2: stage updates moto 5.2.5 does not implement, and custom domain names' API Gateway targets."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Callable
@@ -104,3 +105,38 @@ def patch_apigatewayv2_update_stage() -> None:
     wrap(ApiGatewayV2Response, "delete_route_settings", make_delete_route_settings)
     urls.url_paths.setdefault(_ROUTE_SETTINGS_PATH, ApiGatewayV2Response.dispatch)
 
+
+
+def regional_domain_configuration(domain_name: str, region: str, configuration: dict[str, Any]) -> dict[str, Any]:
+    """A stored DomainNameConfiguration with what AWS adds to it: its own API Gateway domain name, the hosted
+    zone to alias it from, and the status (the members a Route 53 alias and the provider's wait read)."""
+    digest = hashlib.sha256(f"{region}/{domain_name}".encode()).hexdigest()
+    return {
+        "apiGatewayDomainName": f"d-{digest[:10]}.execute-api.{region}.amazonaws.com",
+        # Unsure: AWS's regional API Gateway hosted zone ids are fixed per region (AWS General Reference,
+        # "Amazon API Gateway endpoints and quotas"); the emulator makes one up per region instead.
+        "hostedZoneId": "Z" + hashlib.sha256(region.encode()).hexdigest()[:13].upper(),
+        "domainNameStatus": "AVAILABLE",
+        **configuration,
+    }
+
+
+def patch_apigatewayv2_domain_name_targets() -> None:
+    """AWS CreateDomainName/GetDomainName (API Gateway v2 API reference, "DomainNames" resource,
+    DomainNameConfiguration) answer each configuration with ``apiGatewayDomainName`` (the API Gateway
+    domain name to point the custom domain at), ``hostedZoneId`` (its Route 53 hosted zone, for alias
+    records) and ``domainNameStatus`` (AVAILABLE, UPDATING, ...). moto 5.2.5 echoes only what was sent, so
+    the aws provider waits on an empty status and a Route 53 alias to the domain has no target."""
+    from moto.apigatewayv2.models import DomainName
+
+    def make(original: Callable[..., None]) -> Callable[..., None]:
+        def init(self: Any, domain_name: str, domain_name_configurations: list[dict[str, Any]], *args: Any,
+                 **kwargs: Any) -> None:
+            original(self, domain_name, domain_name_configurations, *args, **kwargs)
+            region = str(self.domain_name_arn.split(":")[3])
+            self.domain_name_configurations = [regional_domain_configuration(domain_name, region, c)
+                                               for c in self.domain_name_configurations or []]
+
+        return init
+
+    wrap(DomainName, "__init__", make)
