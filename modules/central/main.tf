@@ -203,7 +203,8 @@ resource "aws_vpc_endpoint" "this" {
     }
 
     precondition {
-      condition     = length(local.endpoint_subnets[each.key]) > 0
+      # With no subnets at all the network precondition above is the one problem to report.
+      condition     = local.subnet_count == 0 || length(local.endpoint_subnets[each.key]) > 0
       error_message = local.zone_problem[each.key]
     }
   }
