@@ -300,7 +300,20 @@ def name_budgets(view: View) -> list[Finding]:
     return findings
 
 
+def nat_needs_created_vpc(view: View) -> list[Finding]:
+    """modules/provider's precondition: image_pull nat adds a NAT gateway and public subnet to the VPC it creates."""
+    return [
+        Finding(("services", name, "workload", "fargate", "image_pull"), (
+            "nat creates a NAT gateway and a public subnet, which crossgate only does in a VPC it creates, and this "
+            "service uses an existing one (network: {vpc_id, subnet_ids}); fix: image_pull: vpc_endpoints or none "
+            "(your VPC's own path to ECR), or give the service network: {cidr: ...}"))
+        for name, service in _services(view, "workload", "network")
+        if service.workload.fargate is not None and service.workload.fargate.image_pull == "nat"
+        and not isinstance(service.network, CreateNetwork)
+    ]
+
+
 RULES: tuple[Callable[[View], list[Finding]], ...] = (
     remote_state, unique_routes, overrides_name_routes, cross_region_opt_in, authorizers_declared,
-    emulator_commands, own_nlb, endpoint_ips, vpcs_per_region, name_budgets,
+    emulator_commands, own_nlb, endpoint_ips, vpcs_per_region, name_budgets, nat_needs_created_vpc,
 )

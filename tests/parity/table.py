@@ -16,6 +16,8 @@ DELETE = object()
 SVC = "services.employee"
 FARGATE = f"{SVC}.workload.fargate"
 JWT = {"type": "jwt", "issuer": "https://issuer.example.com", "audiences": ["api"]}
+DOMAIN = {"domain_name": "api.example.com",
+          "certificate_arn": "arn:aws:acm:us-west-1:111111111111:certificate/abc-123"}
 LAMBDA = {"type": "lambda", "function_arn": "arn:aws:lambda:us-west-1:111111111111:function:authz"}
 
 
@@ -54,15 +56,18 @@ TABLE: dict[str, Refused | Unreachable] = {
     "modules/provider resource.aws_vpc_endpoint_service.this precondition: vpc_id needs subnet_ids": refused(
         ({f"{SVC}.network": {"vpc_id": "vpc-0123456789abcdef0", "subnet_ids": []}}, f"{SVC}.network"),
         ({f"{SVC}.network": {"vpc_id": "vpc-0123456789abcdef0"}}, f"{SVC}.network")),
-    "modules/provider resource.aws_vpc_endpoint_service.this precondition: image_pull": Unreachable(
-        NOT_PASSED + " (image_pull = vpc_endpoints)"),
+    "modules/provider resource.aws_vpc_endpoint_service.this precondition: image_pull": refused(
+        ({f"{FARGATE}.image_pull": "nat",
+          f"{SVC}.network": {"vpc_id": "vpc-0123456789abcdef0", "subnet_ids": ["subnet-0123456789abcdef0"]}},
+         f"{FARGATE}.image_pull")),
     "modules/provider resource.aws_vpc_endpoint_service.this precondition: enforce_security_group": Unreachable(
         NOT_PASSED + " (enforcement off)"),
     "modules/provider var.name validation": refused(
         ({"name": "a" * 16, "services": {"x" * 8: "COPY:employee"}}, "services"),
         ({"services": {"employee\n": "COPY:employee"}}, "services")),
-    "modules/provider var.tags validation": Unreachable(
-        NOT_PASSED + "; crossgate tags through the aws provider's default_tags"),
+    "modules/provider var.tags validation": refused(
+        ({f"{SVC}.tags": {"k" * 129: "v"}}, f"{SVC}.tags"), ({f"{SVC}.tags": {"": "v"}}, f"{SVC}.tags"),
+        ({f"{SVC}.tags": {"k": "v" * 257}}, f"{SVC}.tags")),
     "modules/provider var.port validation": refused(
         ({f"{SVC}.port": 0}, f"{SVC}.port"), ({f"{SVC}.port": 65536}, f"{SVC}.port"),
         ({f"{SVC}.port": 80.5}, f"{SVC}.port")),
@@ -94,7 +99,23 @@ TABLE: dict[str, Refused | Unreachable] = {
         ({f"{FARGATE}.desired_count": -1}, f"{FARGATE}.desired_count"),
         ({f"{FARGATE}.desired_count": 1.5}, f"{FARGATE}.desired_count")),
     "modules/provider var.fargate validation: fargate.container_port": refused(
-        ({f"{SVC}.port": 70000}, f"{SVC}.port")),
+        ({f"{SVC}.port": 70000}, f"{SVC}.port"), ({f"{FARGATE}.container_port": 0}, f"{FARGATE}.container_port"),
+        ({f"{FARGATE}.container_port": 65536}, f"{FARGATE}.container_port")),
+    "modules/provider var.fargate validation: fargate.task_role_arn must be an IAM role ARN": refused(*(
+        ({f"{FARGATE}.task_role_arn": arn}, f"{FARGATE}.task_role_arn") for arn in (
+            "arn:aws:iam::222222222222:user/x", "arn:aws-iso:iam::222222222222:role/x",
+            "arn:aws:iam::222222222222:role/x\n"))),
+    "modules/provider var.fargate validation: fargate.task_role_arn and fargate.shared_storage": refused(
+        ({f"{FARGATE}.task_role_arn": "arn:aws:iam::222222222222:role/app",
+          f"{FARGATE}.shared_storage": {"path": "/data"}}, FARGATE)),
+    "modules/provider var.fargate validation: fargate.secrets must map": refused(
+        ({f"{FARGATE}.secrets": {"DB": "db-password"}}, f"{FARGATE}.secrets"),
+        ({f"{FARGATE}.secrets": {"1DB": "arn:aws:ssm:us-west-1:222222222222:parameter/db"}}, f"{FARGATE}.secrets")),
+    "modules/provider var.fargate validation: fargate.secrets and fargate.environment": refused(
+        ({f"{FARGATE}.secrets": {"DB": "arn:aws:ssm:us-west-1:222222222222:parameter/db"},
+          f"{FARGATE}.environment": {"DB": "x"}}, FARGATE)),
+    "modules/provider var.fargate validation: fargate.cpu_architecture": refused(
+        ({f"{FARGATE}.cpu_architecture": "arm64"}, f"{FARGATE}.cpu_architecture")),
     "modules/provider var.fargate validation: fargate.health_check_path": refused(
         ({f"{FARGATE}.health_check_path": "/a b"}, f"{FARGATE}.health_check_path"),
         ({f"{FARGATE}.health_check_path": "health"}, f"{FARGATE}.health_check_path"),
@@ -136,12 +157,16 @@ TABLE: dict[str, Refused | Unreachable] = {
         ({f"{SVC}.network": {"vpc_id": "vpc-0123456789abcdef0",
                              "subnet_ids": ["subnet-0123456789abcdef0", "subnet-0123456789abcdef0"]}},
          f"{SVC}.network.subnet_ids")),
-    "modules/provider var.image_pull validation": Unreachable(NOT_PASSED),
+    "modules/provider var.image_pull validation": refused(
+        ({f"{FARGATE}.image_pull": "internet"}, f"{FARGATE}.image_pull")),
     "modules/provider var.log_retention_days validation": Unreachable(NOT_PASSED + " (30 days)"),
     "modules/provider var.log_kms_key_arn validation": Unreachable(NOT_PASSED),
-    "modules/provider var.container_insights validation": Unreachable(NOT_PASSED),
-    "modules/provider var.flow_logs validation: flow_logs.traffic_type": Unreachable(NOT_PASSED),
-    "modules/provider var.flow_logs validation: flow_logs.retention_days": Unreachable(NOT_PASSED),
+    "modules/provider var.container_insights validation": refused(
+        ({f"{FARGATE}.container_insights": "on"}, f"{FARGATE}.container_insights")),
+    "modules/provider var.flow_logs validation: flow_logs.traffic_type": refused(
+        ({f"{SVC}.flow_logs": {"traffic_type": "all"}}, f"{SVC}.flow_logs.traffic_type")),
+    "modules/provider var.flow_logs validation: flow_logs.retention_days": refused(
+        ({f"{SVC}.flow_logs": {"retention_days": 31}}, f"{SVC}.flow_logs.retention_days")),
     "modules/provider var.enforce_security_group_inbound_rules_on_private_link_traffic validation": Unreachable(
         NOT_PASSED),
     "modules/provider var.privatelink_client_cidrs validation": Unreachable(NOT_PASSED),
@@ -169,8 +194,8 @@ TABLE: dict[str, Refused | Unreachable] = {
         ({"central.api": {"name": "Api"}}, "central.api.name"),
         ({"central.api": {"name": "api-"}}, "central.api.name"),
         ({"name": "dev\n"}, "name")),
-    "modules/central var.tags validation": Unreachable(
-        NOT_PASSED + "; crossgate tags through the aws provider's default_tags"),
+    "modules/central var.tags validation": refused(
+        ({"central.tags": {f"k{i}": "v" for i in range(41)}}, "central.tags")),
     "modules/central var.vpc_cidr validation": refused(
         ({"central.network": {"cidr": "10.0.0.0/8"}}, "central.network.cidr"),
         ({"central.network": {"cidr": "10.10.0.1/16"}}, "central.network.cidr")),
@@ -193,9 +218,13 @@ TABLE: dict[str, Refused | Unreachable] = {
                               "subnet_ids": ["subnet-0123456789abcdef0"] * 2}}, "central.network.subnet_ids"),
         ({"central.network": {"vpc_id": "vpc-0123456789abcdef0",
                               "subnet_ids": [f"subnet-{i:017x}" for i in range(17)]}}, "central.network")),
-    "modules/central var.flow_logs validation: The flow_logs.traffic_type": Unreachable(NOT_PASSED),
-    "modules/central var.flow_logs validation: The flow_logs.retention_days": Unreachable(NOT_PASSED),
-    "modules/central var.flow_logs validation: The flow_logs.kms_key_arn": Unreachable(NOT_PASSED),
+    "modules/central var.flow_logs validation: The flow_logs.traffic_type": refused(
+        ({"central.flow_logs": {"traffic_type": "NONE"}}, "central.flow_logs.traffic_type")),
+    "modules/central var.flow_logs validation: The flow_logs.retention_days": refused(
+        ({"central.flow_logs": {"retention_days": 0}}, "central.flow_logs.retention_days"),
+        ({"central.flow_logs": {"retention_days": 2}}, "central.flow_logs.retention_days")),
+    "modules/central var.flow_logs validation: The flow_logs.kms_key_arn": refused(
+        ({"central.flow_logs": {"kms_key_arn": "alias/x"}}, "central.flow_logs.kms_key_arn")),
     "modules/central var.services validation: Give from 1 to 300 services": refused(
         ({"services": {}}, "services"),
         ({"services": {f"s{i}": "COPY:employee" for i in range(301)}}, "services")),
@@ -234,8 +263,9 @@ TABLE: dict[str, Refused | Unreachable] = {
     "modules/central var.services validation: Route throttling": refused(*(
         ({f"{SVC}.route_overrides": {"ANY /employees": {"throttling": throttling}}},
          f"{SVC}.route_overrides") for throttling in (
-            {"rate": 0, "burst": 1}, {"rate": 10001, "burst": 1}, {"rate": 1, "burst": 5001},
-            {"rate": 1, "burst": -1}, {"rate": 1, "burst": 1.5}))),
+            {"rate_limit": 0, "burst_limit": 1}, {"rate_limit": 10001, "burst_limit": 1},
+            {"rate_limit": 1, "burst_limit": 5001}, {"rate_limit": 1, "burst_limit": -1},
+            {"rate_limit": 1, "burst_limit": 1.5}))),
     "modules/central var.authorizers validation: An HTTP API allows at most 10 authorizers": refused(
         ({"central.authorizers": {f"a{i}": JWT for i in range(11)}}, "central.authorizers")),
     "modules/central var.authorizers validation: Authorizer names": refused(
@@ -262,7 +292,8 @@ TABLE: dict[str, Refused | Unreachable] = {
         for kind in (JWT, LAMBDA) for source in ("Authorization", "$request.header.", "$request.body.x"))),
     "modules/central var.api validation: The api.throttling": refused(*(
         ({"central.api": {"throttling": throttling}}, "central.api.throttling") for throttling in (
-            {"rate": 0}, {"rate": -1}, {"rate": 10000.5}, {"burst": 5001}, {"burst": -1}, {"burst": 2.5}))),
+            {"rate_limit": 0}, {"rate_limit": -1}, {"rate_limit": 10000.5}, {"burst_limit": 5001},
+            {"burst_limit": -1}, {"burst_limit": 2.5}))),
     "modules/central var.api validation: The api.log_retention_days": refused(
         ({"central.api": {"log_retention_days": 31}}, "central.api.log_retention_days"),
         ({"central.api": {"log_retention_days": 0}}, "central.api.log_retention_days")),
@@ -270,8 +301,21 @@ TABLE: dict[str, Refused | Unreachable] = {
         ({"central.api": {"log_kms_key_arn": "alias/logs"}}, "central.api.log_kms_key_arn"),
         ({"central.api": {"log_kms_key_arn": "arn:aws:kms:us-west-1:111111111111:alias/logs"}},
          "central.api.log_kms_key_arn")),
-    "modules/central var.api validation: The api.cors": Unreachable(NOT_PASSED + " (no CORS)"),
-    "modules/central var.custom_domain validation": Unreachable(NOT_PASSED + " (no custom domain)"),
+    "modules/central var.api validation: The api.cors": refused(
+        ({"central.api": {"cors": {"allow_origins": []}}}, "central.api.cors.allow_origins"),
+        ({"central.api": {"cors": {"allow_origins": ["*"], "max_age": 86401}}}, "central.api.cors.max_age"),
+        ({"central.api": {"cors": {"allow_origins": ["*"], "max_age": -1}}}, "central.api.cors.max_age")),
+    "modules/central var.custom_domain validation: The custom_domain.domain_name": refused(*(
+        ({"central.custom_domain": {**DOMAIN, "domain_name": name}}, "central.custom_domain.domain_name")
+        for name in ("API.example.com", "api", "api.example.com\n", "-a.example.com"))),
+    "modules/central var.custom_domain validation: The custom_domain.certificate_arn": refused(
+        ({"central.custom_domain": {**DOMAIN, "certificate_arn": "arn:aws:iam::111111111111:server-certificate/x"}},
+         "central.custom_domain.certificate_arn")),
+    "modules/central var.custom_domain validation: The custom_domain.mtls_truststore_uri": refused(*(
+        ({"central.custom_domain": {**DOMAIN, "mtls_truststore_uri": uri}}, "central.custom_domain.mtls_truststore_uri")
+        for uri in ("s3://bucket/", "https://bucket/key", "s3://b/key"))),
+    "modules/central var.custom_domain validation: The custom_domain.route53_zone_id": refused(
+        ({"central.custom_domain": {**DOMAIN, "route53_zone_id": "z123"}}, "central.custom_domain.route53_zone_id")),
     # --- modules/private_network (called by modules/central and modules/provider) ----------------------
     "modules/private_network resource.aws_vpc.this precondition: The region has": Unreachable(
         ONLY_AWS_KNOWS + " (the region's AZ count in this account)"),
