@@ -58,7 +58,7 @@ def _endpoint_and_instances(env: Environment, name: str, wiring: dict[str, Any],
     endpoint = endpoints[0]
     state = str(endpoint.get("State", "")).lower()
     checks = [Check(f"{name}: endpoint {endpoint_id} available", state == "available", f"state {state}",
-                    "if pendingAcceptance, accept the connection in the provider account; else re-deploy")]
+                    _endpoint_fix(env, name, state, endpoint, provider_outputs))]
     eni_ids = endpoint.get("NetworkInterfaceIds", [])
     enis = ec2.describe_network_interfaces(NetworkInterfaceIds=eni_ids)["NetworkInterfaces"] if eni_ids else []
     eni_ips = sorted(eni["PrivateIpAddress"] for eni in enis)
@@ -79,6 +79,21 @@ def _endpoint_and_instances(env: Environment, name: str, wiring: dict[str, Any],
         f"ports {sorted(p or '-' for p in ports)}",
         f"re-apply the central stack: crossgate deploy --env {env.name} --stack {names.central_stack(env.name)}"))
     return checks
+
+
+def _endpoint_fix(env: Environment, name: str, state: str, endpoint: dict[str, Any],
+                  provider_outputs: dict[str, Any]) -> str:
+    """How to make the endpoint available. A pending one waits for the service owner: AWS PrivateLink guide,
+    "Accept and reject endpoint connection requests" (AcceptVpcEndpointConnections, ServiceId and
+    VpcEndpointId.N, called in the account owning the endpoint service)."""
+    if state != "pendingacceptance":
+        return f"re-deploy: crossgate deploy --env {env.name} --stack {names.central_stack(env.name)}"
+    service = env.config.services[name]
+    # An endpoint service name ends in its id (com.amazonaws.vpce.<region>.vpce-svc-...).
+    service_id = provider_outputs.get("endpoint_service_id") or str(endpoint.get("ServiceName", "")).rsplit(".", 1)[-1]
+    return (f"the service has acceptance_required: its owner, account {service.account_id}, accepts the connection: "
+            f"aws ec2 accept-vpc-endpoint-connections --region {service.region} --service-id {service_id} "
+            f"--vpc-endpoint-ids {endpoint['VpcEndpointId']} (or reject it: reject-vpc-endpoint-connections)")
 
 
 def _integration(env: Environment, name: str, wiring: dict[str, Any], central_outputs: dict[str, Any],
