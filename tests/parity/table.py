@@ -33,6 +33,8 @@ class Unreachable:
     """No env file can feed a value breaking it, for this reason."""
 
     reason: str
+    unpassed: tuple[str, ...] = ()
+    """For a variable crossgate does not pass: its path in the provider module's variables (checked absent)."""
 
 
 def refused(*cases: tuple[dict[str, Any], str]) -> Refused:
@@ -61,7 +63,8 @@ TABLE: dict[str, Refused | Unreachable] = {
           f"{SVC}.network": {"vpc_id": "vpc-0123456789abcdef0", "subnet_ids": ["subnet-0123456789abcdef0"]}},
          f"{FARGATE}.image_pull")),
     "modules/provider resource.aws_vpc_endpoint_service.this precondition: enforce_security_group": Unreachable(
-        NOT_PASSED + " (enforcement off)"),
+        NOT_PASSED + " (enforcement off)",
+        ("enforce_security_group_inbound_rules_on_private_link_traffic",)),
     "modules/provider var.name validation": refused(
         ({"name": "a" * 16, "services": {"x" * 8: "COPY:employee"}}, "services"),
         ({"services": {"employee\n": "COPY:employee"}}, "services")),
@@ -125,15 +128,16 @@ TABLE: dict[str, Refused | Unreachable] = {
         ({f"{FARGATE}.environment": {"A-B": "x"}}, f"{FARGATE}.environment"),
         ({f"{FARGATE}.environment": {"ÄB": "x"}}, f"{FARGATE}.environment")),
     "modules/provider var.fargate validation: fargate.writable_paths": Unreachable(
-        NOT_PASSED + " (writable_paths = [\"/data\"])"),
+        NOT_PASSED + " (writable_paths = [\"/data\"])", ("fargate", "writable_paths")),
     "modules/provider var.fargate validation: fargate.shared_storage.path": refused(
         ({f"{FARGATE}.shared_storage": {"path": "/data/"}}, f"{FARGATE}.shared_storage.path"),
         ({f"{FARGATE}.shared_storage": {"path": "/a/../b"}}, f"{FARGATE}.shared_storage.path"),
         ({f"{FARGATE}.shared_storage": {"path": "/"}}, f"{FARGATE}.shared_storage.path"),
         ({f"{FARGATE}.shared_storage": {"path": "/" + "a" * 255}}, f"{FARGATE}.shared_storage.path")),
     "modules/provider var.fargate validation: fargate.shared_storage.uid and gid": Unreachable(
-        NOT_PASSED + " (shared_storage.uid/gid = 10001)"),
-    "modules/provider var.fargate validation: fargate.shared_storage.kms_key_arn": Unreachable(NOT_PASSED),
+        NOT_PASSED + " (shared_storage.uid/gid = 10001)", ("fargate", "shared_storage", "uid")),
+    "modules/provider var.fargate validation: fargate.shared_storage.kms_key_arn": Unreachable(
+        NOT_PASSED, ("fargate", "shared_storage", "kms_key_arn")),
     "modules/provider var.vpc_cidr validation": refused(
         ({f"{SVC}.network": {"cidr": "10.0.0.0/8"}}, f"{SVC}.network.cidr"),
         ({f"{SVC}.network": {"cidr": "10.20.0.0/25"}}, f"{SVC}.network.cidr"),
@@ -159,8 +163,9 @@ TABLE: dict[str, Refused | Unreachable] = {
          f"{SVC}.network.subnet_ids")),
     "modules/provider var.image_pull validation": refused(
         ({f"{FARGATE}.image_pull": "internet"}, f"{FARGATE}.image_pull")),
-    "modules/provider var.log_retention_days validation": Unreachable(NOT_PASSED + " (30 days)"),
-    "modules/provider var.log_kms_key_arn validation": Unreachable(NOT_PASSED),
+    "modules/provider var.log_retention_days validation": Unreachable(
+        NOT_PASSED + " (30 days)", ("log_retention_days",)),
+    "modules/provider var.log_kms_key_arn validation": Unreachable(NOT_PASSED, ("log_kms_key_arn",)),
     "modules/provider var.container_insights validation": refused(
         ({f"{FARGATE}.container_insights": "on"}, f"{FARGATE}.container_insights")),
     "modules/provider var.flow_logs validation: flow_logs.traffic_type": refused(
@@ -168,8 +173,9 @@ TABLE: dict[str, Refused | Unreachable] = {
     "modules/provider var.flow_logs validation: flow_logs.retention_days": refused(
         ({f"{SVC}.flow_logs": {"retention_days": 31}}, f"{SVC}.flow_logs.retention_days")),
     "modules/provider var.enforce_security_group_inbound_rules_on_private_link_traffic validation": Unreachable(
-        NOT_PASSED),
-    "modules/provider var.privatelink_client_cidrs validation": Unreachable(NOT_PASSED),
+        NOT_PASSED, ("enforce_security_group_inbound_rules_on_private_link_traffic",)),
+    "modules/provider var.privatelink_client_cidrs validation": Unreachable(
+        NOT_PASSED, ("privatelink_client_cidrs",)),
     # --- modules/central --------------------------------------------------------------------------------
     "modules/central resource.aws_vpc_endpoint.this precondition: local.network_problem": refused(
         ({"central.network": {"cidr": "10.10.0.0/16", "vpc_id": "vpc-0123456789abcdef0",

@@ -18,11 +18,13 @@ import yaml
 from crossgate.config import EnvConfigError, load_environment
 from crossgate.config import module_rules as schema_rules
 from crossgate.config.regions import known_regions
+from crossgate.paths import REPO_ROOT
 from tests.parity.rules import Rule, all_rules
-from tests.parity.table import DELETE, TABLE, Refused, Unreachable
+from tests.parity.table import DELETE, NOT_PASSED, TABLE, Refused, Unreachable
 from tests.test_config import VALID
 
 RULES = all_rules()
+ENVS = REPO_ROOT / "envs"
 
 
 def entry_of(rule: Rule) -> list[str]:
@@ -120,3 +122,40 @@ def test_the_schema_reads_the_modules_own_lists() -> None:
         "modules/central var.api validation: The api.log_retention_days")
     rule = next(r for r in RULES if r.key.startswith("modules/provider var.fargate validation: fargate.cpu/memory"))
     assert sorted(schema_rules.fargate_sizes()) == sorted(int(c) for c in re.findall(r'"(\d+)"\s*=', rule.condition))
+
+
+def _has(variables: Any, path: tuple[str, ...]) -> bool:
+    for part in path:
+        if not isinstance(variables, dict) or part not in variables:
+            return False
+        variables = variables[part]
+    return True
+
+
+def test_not_passed_rows_are_not_passed(tmp_path: Path) -> None:
+    """A row saying crossgate does not pass a variable stays true: no drawn or shipped env passes it."""
+    from hypothesis import HealthCheck, given, settings
+
+    from crossgate.synth.stacks import provider_variables
+    from tests.parity.valid_envs import valid_envs
+
+    unpassed = {key: row.unpassed for key, row in TABLE.items()
+                if isinstance(row, Unreachable) and row.reason.startswith(NOT_PASSED)}
+    assert all(unpassed.values()), f"name the variable path of: {[k for k, v in unpassed.items() if not v]}"
+    paths = [*sorted(ENVS.glob("*.yaml"))]
+
+    @settings(max_examples=40, database=None, derandomize=True, deadline=None,
+              suppress_health_check=list(HealthCheck))
+    @given(valid_envs())
+    def draw(env: tuple[str, dict[str, Any]]) -> None:
+        path = tmp_path / f"{env[0]}-{len(paths)}.yaml"
+        path.write_text(yaml.safe_dump(env[1], allow_unicode=True), encoding="utf-8")
+        paths.append(path)
+
+    draw()
+    for path in paths:
+        env = load_environment(path)
+        for service in env.config.services:
+            variables = provider_variables(env, service)
+            passed = {key: p for key, p in unpassed.items() if _has(variables, p)}
+            assert not passed, f"{path.name}: crossgate now passes {passed}; move these rows to refused(...)"

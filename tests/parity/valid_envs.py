@@ -96,6 +96,12 @@ THROTTLING = st.fixed_dictionaries({
     "rate_limit": st.one_of(st.sampled_from((0.01, 1, 10000)), st.floats(min_value=0.01, max_value=10000)),
     "burst_limit": st.one_of(st.sampled_from((1, 5000)), st.integers(1, 5000)),
 })
+TAGS = st.one_of(
+    st.dictionaries(st.from_regex(r"[A-Za-z0-9:/_.-]{1,20}", fullmatch=True), st.text(max_size=30), max_size=3),
+    st.just({"k" * 128: "v" * 256}),  # AWS's key and value lengths
+    st.just({f"tag{i}": str(i) for i in range(40)}),  # the 40 the modules allow
+)
+RETENTIONS = st.sampled_from(module_rules.log_retention_days())
 FARGATE_PAIRS = [(cpu, memory) for cpu, sizes in module_rules.fargate_sizes().items() for memory in sizes]
 
 
@@ -168,8 +174,25 @@ def service(draw: st.DrawFn, name: str, index: int, central_net: dict[str, Any],
         }
         if draw(st.booleans()):
             fargate["shared_storage"] = {"path": draw(st.sampled_from(("/data", "/" + "d" * 254, "/a/b.c_d-e")))}
-        body["workload"] = {"fargate": fargate}
+        elif draw(st.booleans()):
+            fargate["task_role_arn"] = f"arn:aws:iam::{account}:role/app/{name}"
+        if draw(st.booleans()):
+            fargate["secrets"] = {"SECRET_1": f"arn:aws:secretsmanager:{region}:{account}:secret:db-AbC",
+                                  "PARAM_1": f"arn:aws:ssm:{region}:{account}:parameter/app/key"}
+            for key in fargate["secrets"]:
+                fargate["environment"].pop(key, None)
+        if draw(st.booleans()):
+            fargate["container_port"] = draw(st.sampled_from((1, 8080, 65535)))
+        fargate["cpu_architecture"] = draw(st.sampled_from(("X86_64", "ARM64")))
+        fargate["container_insights"] = draw(st.sampled_from(("enabled", "enhanced", "disabled")))
         body["network"] = draw(network())
+        fargate["image_pull"] = draw(st.sampled_from(
+            ("vpc_endpoints", "none", "nat") if "cidr" in body["network"] else ("vpc_endpoints", "none")))
+        body["workload"] = {"fargate": fargate}
+        body["flow_logs"] = {"enabled": draw(st.booleans()),
+                             "traffic_type": draw(st.sampled_from(("ALL", "ACCEPT", "REJECT"))),
+                             "retention_days": draw(st.one_of(st.just(0), RETENTIONS))}
+    body["tags"] = draw(TAGS)
     return body
 
 
@@ -196,10 +219,23 @@ def valid_envs(draw: st.DrawFn) -> tuple[str, dict[str, Any]]:
     if draw(st.booleans()):
         api["log_kms_key_arn"] = (f"arn:aws:kms:{CENTRAL_REGION}:{CENTRAL_ACCOUNT}:"
                                   "key/1234abcd-12ab-34cd-56ef-1234567890ab")
+    if draw(st.booleans()):
+        api["cors"] = {"allow_origins": ["https://app.example.com"], "allow_methods": ["GET", "POST"],
+                       "allow_credentials": draw(st.booleans()), "max_age": draw(st.sampled_from((0, 86400)))}
+    central: dict[str, Any] = {"tags": draw(TAGS), "flow_logs": {
+        "enabled": draw(st.booleans()), "traffic_type": draw(st.sampled_from(("ALL", "ACCEPT", "REJECT"))),
+        "retention_days": draw(RETENTIONS)}}
+    if draw(st.booleans()):
+        central["custom_domain"] = {
+            "domain_name": draw(st.sampled_from(("api.example.com", "a-b.c.example.co"))),
+            "certificate_arn": f"arn:aws:acm:{CENTRAL_REGION}:{CENTRAL_ACCOUNT}:certificate/1234-abcd",
+            **({"route53_zone_id": "Z0123456789ABCDEFGHIJ"} if draw(st.booleans()) else {}),
+            **({"mtls_truststore_uri": "s3://acme-truststores/api/truststore.pem"} if draw(st.booleans()) else {}),
+        }
     data = {
         "name": env_name, "target": "aws", "state": "local",
         "central": {"account_id": CENTRAL_ACCOUNT, "region": CENTRAL_REGION, "network": central_net, "api": api,
-                    "authorizers": auths},
+                    "authorizers": auths, **central},
         "services": {name: draw(service(name, i, central_net, auths, pin_ips)) for i, name in enumerate(names)},
     }
     return env_name, data
