@@ -219,8 +219,9 @@ class Throttling(_Strict):
         old_names = [old for old in ("rate", "burst") if old in value]
         if old_names:
             warnings.warn(
-                f"throttling {'/'.join(old_names)} are deprecated names; fix: write rate_limit/burst_limit "
-                "(modules/central's names)", FutureWarning, stacklevel=2)
+                f"throttling: {' and '.join(old_names)} is deprecated; fix: rename it to "
+                f"{' and '.join(n + '_limit' for n in old_names)} (modules/central's names)",
+                FutureWarning, stacklevel=2)
         return value
 
 
