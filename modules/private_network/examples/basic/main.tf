@@ -8,7 +8,7 @@ provider "aws" {
 module "network" {
   source = "../.."
 
-  name     = "crossgate-example"
+  name     = "crossgate-network"
   cidr     = "10.30.0.0/16"
   az_count = 3
 

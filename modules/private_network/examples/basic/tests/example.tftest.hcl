@@ -14,10 +14,10 @@ mock_provider "aws" {
     defaults = { name = "us-east-1" }
   }
   mock_resource "aws_cloudwatch_log_group" {
-    defaults = { arn = "arn:aws:logs:us-east-1:111111111111:log-group:/vpc/crossgate-example/flow-logs" }
+    defaults = { arn = "arn:aws:logs:us-east-1:111111111111:log-group:/vpc/crossgate-network/flow-logs" }
   }
   mock_resource "aws_iam_role" {
-    defaults = { arn = "arn:aws:iam::111111111111:role/crossgate-example-flow-logs" }
+    defaults = { arn = "arn:aws:iam::111111111111:role/crossgate-network-flow-logs" }
   }
 }
 
@@ -30,7 +30,7 @@ run "apply" {
   }
 
   assert {
-    condition     = output.flow_log_group_name == "/vpc/crossgate-example/flow-logs"
+    condition     = output.flow_log_group_name == "/vpc/crossgate-network/flow-logs"
     error_message = "The example must send flow logs to its log group."
   }
 }
