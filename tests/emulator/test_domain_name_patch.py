@@ -1,5 +1,6 @@
-"""API Gateway v2 custom domain names against the running emulator: each configuration carries the API
-Gateway domain name, hosted zone and status AWS adds (moto 5.2.5 echoes only the request; patched)."""
+"""A custom domain's pieces against the running emulator (both patched): API Gateway v2 domain name
+configurations carry the API Gateway domain name, hosted zone and status AWS adds (moto 5.2.5 echoes only
+the request), and Route 53 hosted zone ids begin with Z (moto's are random)."""
 
 from __future__ import annotations
 
@@ -23,3 +24,13 @@ def test_a_regional_domain_name_gets_its_alias_target_and_is_available(account_c
         assert target.startswith("d-") and target.endswith(f".execute-api.{region}.amazonaws.com")
         assert configuration["HostedZoneId"].startswith("Z")
     api.delete_domain_name(DomainName=domain)
+
+
+def test_hosted_zone_ids_begin_with_z(account_client: AccountClient) -> None:
+    route53 = account_client(CENTRAL_ACCOUNT, "route53")
+    zone = route53.create_hosted_zone(Name=f"z{uuid.uuid4().hex[:8]}.example.com",
+                                      CallerReference=uuid.uuid4().hex)["HostedZone"]["Id"].split("/")[-1]
+    try:
+        assert zone.startswith("Z") and len(zone) == 22
+    finally:
+        route53.delete_hosted_zone(Id=zone)

@@ -31,6 +31,7 @@ Differences patched (one :class:`Patch` each, in :data:`PATCHES`):
   route settings, access logs, auto_deploy, variables or description cannot change in place.
 * API Gateway v2 domain name configurations lack ``apiGatewayDomainName``, ``hostedZoneId`` and
   ``domainNameStatus`` (a Route 53 alias to a custom domain has no target).
+* Route 53 hosted zone ids are 22 random characters (AWS's begin with ``Z``).
 * EC2 CreateVpcEndpoint ignores the endpoint service's allowed principals (any account connects) and
   its AcceptanceRequired (every endpoint ``available`` at once); Accept/RejectVpcEndpointConnections
   are not implemented.
@@ -66,6 +67,7 @@ from crossgate.emulator.patches import (
     ecs,
     efs,
     elbv2,
+    route53,
     servicediscovery,
     target_health,
 )
@@ -152,6 +154,11 @@ PATCHES: tuple[Patch, ...] = (
         "apigatewayv2-domain-name-targets",
         "domain name configurations carry apiGatewayDomainName, hostedZoneId and domainNameStatus AVAILABLE",
         apigatewayv2.patch_apigatewayv2_domain_name_targets,
+    ),
+    Patch(
+        "route53-zone-ids",
+        "hosted zone ids begin with Z as AWS's do",
+        route53.patch_route53_zone_ids,
     ),
     Patch(
         "ecs-list-tasks-filters",
