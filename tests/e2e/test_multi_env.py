@@ -1,5 +1,10 @@
 """An emulator copy of envs/multi.yaml: three services, two provider accounts, a bring-your-own NLB,
-cross-region PrivateLink and a JWT authorizer, deployed for real into the emulator."""
+cross-region PrivateLink and a JWT authorizer, deployed for real into the emulator.
+
+The copy lives in us-east-1 (six AZs, mapped to AZ ids per account as AWS does in its oldest regions) with
+az_count 2 on both sides, and reports stays cross-region in us-west-1: the first two AZ names of the central
+account and of a provider account are not the same AZ ids, so each endpoint must only use the subnets in the
+AZ ids its service serves."""
 
 from __future__ import annotations
 
@@ -30,6 +35,8 @@ pytestmark = [pytest.mark.e2e, pytest.mark.terraform]
 
 
 BYO_TARGET_IP = "10.40.0.10"
+REGION = "us-east-1"  # central, employee, payroll: six AZs
+REPORTS_REGION = "us-west-1"  # reports: cross-region from the central account
 LOCAL_COMMAND = ["{python}", "-m", "service", "--host", "{host}", "--port", "{port}"]
 
 
@@ -80,6 +87,9 @@ def multi(emulator_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     data = yaml.safe_load((ENVS / "multi.yaml").read_text())
     data["target"] = "emulator"
     del data["state"]
+    data["central"]["region"] = REGION
+    for name, service in data["services"].items():
+        service["region"] = REPORTS_REGION if name == "reports" else REGION
     payroll = data["services"]["payroll"]
     payroll_creds = Credentials(account_id=payroll["account_id"], region=payroll["region"],
                                 role_arn=payroll["role_arn"])
@@ -127,7 +137,7 @@ def test_three_endpoints_each_wired_to_its_own_cloud_map_service_and_integration
         wiring = central["services"][name]
         (endpoint,) = ec2.describe_vpc_endpoints(VpcEndpointIds=[wiring["endpoint_id"]])["VpcEndpoints"]
         assert endpoint["ServiceName"] == outputs[f"multi-provider-{name}"]["endpoint_service_name"]
-        assert len(endpoint["NetworkInterfaceIds"]) == 2, "one ENI per central subnet (az_count 2)"
+        assert len(endpoint["NetworkInterfaceIds"]) == len(wiring["endpoint_subnet_ids"]), "one ENI per subnet"
         enis = ec2.describe_network_interfaces(NetworkInterfaceIds=endpoint["NetworkInterfaceIds"])
         eni_ips = sorted(e["PrivateIpAddress"] for e in enis["NetworkInterfaces"])
         instances = discovery.list_instances(ServiceId=wiring["cloudmap_service_arn"].rsplit("/", 1)[-1])
@@ -146,11 +156,51 @@ def test_cross_region_service(multi: Deployment) -> None:
     wiring = outputs["multi-central"]["services"]["reports"]
     (endpoint,) = multi.central_client("ec2").describe_vpc_endpoints(
         VpcEndpointIds=[wiring["endpoint_id"]])["VpcEndpoints"]
-    assert endpoint["ServiceRegion"] == "us-east-1"
+    assert endpoint["ServiceRegion"] == REPORTS_REGION
     ec2_east = multi.provider_client("reports", "ec2")
     (config,) = ec2_east.describe_vpc_endpoint_service_configurations(
         ServiceIds=[outputs["multi-provider-reports"]["endpoint_service_id"]])["ServiceConfigurations"]
-    assert [r["Region"] for r in config.get("SupportedRegions", [])] in (["us-west-1"], ["us-east-1", "us-west-1"])
+    assert [r["Region"] for r in config.get("SupportedRegions", [])] in ([REGION], sorted([REGION, REPORTS_REGION]))
+
+
+def _zone_ids(ec2: Any) -> dict[str, str]:
+    """This account's AZ name -> AZ id map."""
+    return {z["ZoneName"]: z["ZoneId"] for z in ec2.describe_availability_zones()["AvailabilityZones"]}
+
+
+def test_every_endpoint_lies_in_az_ids_its_service_serves(multi: Deployment) -> None:
+    """Read back in both accounts: the service's AZ ids from its owner, the endpoint's subnets' AZ ids from the
+    central account. The central subnets are us-east-1a/b of the central account; each endpoint uses exactly
+    those of them whose AZ id the service's NLB covers, and at least one, so every stack applied."""
+    outputs = multi.outputs()
+    central = outputs["multi-central"]
+    central_ec2 = multi.central_client("ec2")
+    (employee,) = central_ec2.describe_vpc_endpoints(
+        VpcEndpointIds=[central["services"]["employee"]["endpoint_id"]])["VpcEndpoints"]
+    central_subnets = central_ec2.describe_subnets(
+        Filters=[{"Name": "vpc-id", "Values": [employee["VpcId"]]}])["Subnets"]
+    assert sorted(s["AvailabilityZone"] for s in central_subnets) == ["us-east-1a", "us-east-1b"]
+    central_zone_of = {s["SubnetId"]: s["AvailabilityZoneId"] for s in central_subnets}
+    served_counts: dict[str, int] = {}
+    for name in ("employee", "payroll"):
+        provider_ec2 = multi.provider_client(name, "ec2")
+        (config,) = provider_ec2.describe_vpc_endpoint_service_configurations(
+            ServiceIds=[outputs[f"multi-provider-{name}"]["endpoint_service_id"]])["ServiceConfigurations"]
+        owner_zone_ids = _zone_ids(provider_ec2)
+        served = {owner_zone_ids[zone] for zone in config["AvailabilityZones"]}
+        (endpoint,) = central_ec2.describe_vpc_endpoints(
+            VpcEndpointIds=[central["services"][name]["endpoint_id"]])["VpcEndpoints"]
+        endpoint_zones = {central_zone_of[subnet] for subnet in endpoint["SubnetIds"]}
+        assert endpoint_zones and endpoint_zones <= served, (name, endpoint_zones, served)
+        assert endpoint_zones == set(central_zone_of.values()) & served, (name, endpoint_zones, served)
+        assert sorted(central["services"][name]["service_availability_zone_ids"]) == sorted(served)
+        served_counts[name] = len(endpoint["SubnetIds"])
+    # The per-account maps are fixed (emulator: deterministic per account): employee's account covers only one
+    # of the central account's two AZ ids, so its endpoint uses one subnet; payroll's covers both.
+    assert served_counts == {"employee": 1, "payroll": 2}, served_counts
+    (reports,) = central_ec2.describe_vpc_endpoints(
+        VpcEndpointIds=[central["services"]["reports"]["endpoint_id"]])["VpcEndpoints"]
+    assert sorted(reports["SubnetIds"]) == sorted(central_zone_of), "cross-region: every central subnet"
 
 
 def test_bring_your_own_nlb_and_stricter_principal(multi: Deployment) -> None:
@@ -224,14 +274,14 @@ def test_iam_route_through_the_gateway(multi: Deployment) -> None:
     iam.create_user(UserName="reports-reader")
     iam.put_user_policy(UserName="reports-reader", PolicyName="invoke", PolicyDocument=json.dumps({
         "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "execute-api:Invoke",
-                                                "Resource": f"arn:aws:execute-api:us-west-1:111111111111:"
+                                                "Resource": f"arn:aws:execute-api:{REGION}:111111111111:"
                                                             f"{central['api_id']}/*/GET/reports*"}]}))
     iam.create_user(UserName="nobody")
     keys = {user: iam.create_access_key(UserName=user)["AccessKey"] for user in ("reports-reader", "nobody")}
 
     def signed(user: str) -> httpx.Response:
         credentials = AwsCredentials(keys[user]["AccessKeyId"], keys[user]["SecretAccessKey"])
-        with httpx.Client(timeout=35, auth=SigV4ExecuteApiAuth(credentials, "us-west-1")) as client:
+        with httpx.Client(timeout=35, auth=SigV4ExecuteApiAuth(credentials, REGION)) as client:
             return client.get(multi.gateway_url() + "/reports")
 
     reports_log = Path(next(t["log_path"] for t in EmulatorControl(multi.sessions.emulator_url or "").tasks()
@@ -250,7 +300,7 @@ def test_iam_route_through_the_gateway(multi: Deployment) -> None:
         time.sleep(1)
     # the demo service answers 404 for /reports: the request crossed the region and reached the task
     assert allowed.status_code == 404 and hop(allowed).startswith("workload"), hop(allowed)
-    assert "us-east-1" in hop(allowed) or "vpce-svc" in hop(allowed)
+    assert REPORTS_REGION in hop(allowed) or "vpce-svc" in hop(allowed)
 
 
 def test_bring_your_own_nlb_target_is_served_by_its_mapped_server(multi: Deployment) -> None:
@@ -304,7 +354,10 @@ def test_route_throttling_answers_429_then_refills(multi: Deployment) -> None:
 
 
 def test_replan_is_clean_and_destroy_leaves_nothing(multi: Deployment) -> None:
-    assert {o.status for o in multi.orchestrator.run("plan")} == {"unchanged"}
+    replan = multi.orchestrator.run("plan")
+    changes = {o.stack: [(c["address"], c["change"]["actions"]) for c in (o.plan_json or {}).get("resource_changes", [])
+                         if c["change"]["actions"] != ["no-op"]] for o in replan if o.status != "unchanged"}
+    assert {o.status for o in replan} == {"unchanged"}, changes
     assert all(o.status == "destroyed" for o in multi.orchestrator.run("destroy"))
     for stack in multi.manifest.stacks:
         assert Terraform(stack.directory, extra_env=multi.orchestrator.extra_env).state_list() == []
