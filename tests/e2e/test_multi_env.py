@@ -27,6 +27,7 @@ from crossgate.ops.aws_sessions import AccountSessions
 from crossgate.ops.request_auth import BearerAuth, SigV4ExecuteApiAuth
 from crossgate.ops.smoke import render_table, run_smoke
 from crossgate.paths import ENVS
+from crossgate.runner.orchestrate import Orchestrator
 from crossgate.runner.terraform import Terraform
 from service.localrun import serve_local
 from tests.e2e.conftest import Deployment, deploy, hop
@@ -354,7 +355,7 @@ def test_route_throttling_answers_429_then_refills(multi: Deployment) -> None:
 
 
 def test_replan_is_clean_and_destroy_leaves_nothing(multi: Deployment) -> None:
-    replan = multi.orchestrator.run("plan")
+    replan = Orchestrator(multi.manifest, extra_env=multi.orchestrator.extra_env, collect_plans=True).run("plan")
     changes = {o.stack: [(c["address"], c["change"]["actions"]) for c in (o.plan_json or {}).get("resource_changes", [])
                          if c["change"]["actions"] != ["no-op"]] for o in replan if o.status != "unchanged"}
     assert {o.status for o in replan} == {"unchanged"}, changes
