@@ -24,7 +24,7 @@ module "central" {
   services = {
     ledger = {
       endpoint_service_name = var.ledger_endpoint_service_name
-      port                  = 80
+      port                  = 8080
       routes                = ["ANY /ledger/{proxy+}", "GET /ledger/health"]
       authorization         = { type = "CUSTOM", authorizer = "tokens" }
       route_overrides = {

@@ -9,7 +9,7 @@ module "provider" {
   source = "../.."
 
   name               = "ledger"
-  port               = 80
+  port               = 8080
   allowed_principals = var.allowed_principals
 
   fargate = {
