@@ -233,3 +233,15 @@ def test_a_public_override_on_a_jwt_service_stands_out(tmp_path: Path) -> None:
     assert "auth: JWT corporate scopes employees.read" in route_node(text, "ANY /employees/{proxy+}")
     node_id = public.split("[", 1)[0].strip()
     assert f"class {node_id} public" in text and "classDef public" in text
+
+
+def test_the_deployer_may_pass_the_named_task_role_to_ecs_tasks_only(tmp_path: Path) -> None:
+    from crossgate.iam import account_policies, env_inventories
+
+    env = load_environment(write_env(tmp_path, ALL_ON, name="reach"))
+    policies = {p.account_id: p for p in account_policies(env, env_inventories(env, tmp_path / "synth"),
+                                                          github_repo="acme/gateway")}
+    statements = policies["222222222222"].permissions["Statement"]
+    assert {"Sid": "PassTaskRoles", "Effect": "Allow", "Action": "iam:PassRole", "Resource": ROLE,
+            "Condition": {"StringEquals": {"iam:PassedToService": "ecs-tasks.amazonaws.com"}}} in statements
+    assert not any(s.get("Sid") == "PassTaskRoles" for s in policies["111111111111"].permissions["Statement"])

@@ -139,6 +139,19 @@ def state_statements(bucket: str, keys: Iterable[str]) -> list[Document]:
     ]
 
 
+def task_role_statements(env: Environment, account_id: str) -> list[Document]:
+    """The task roles the env names (``fargate.task_role_arn``) are the team's, not ``<env>-*``: registering a
+    task definition with one passes it to ECS, which needs iam:PassRole on it ("Amazon ECS task IAM role",
+    https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-iam-roles.html), to ECS tasks only."""
+    roles = sorted({f.task_role_arn for svc in env.config.services.values()
+                    if svc.account_id == account_id and (f := svc.workload.fargate) is not None and f.task_role_arn})
+    if not roles:
+        return []
+    return [{"Sid": "PassTaskRoles", "Effect": "Allow", "Action": "iam:PassRole",
+             "Resource": roles if len(roles) > 1 else roles[0],
+             "Condition": {"StringEquals": {"iam:PassedToService": "ecs-tasks.amazonaws.com"}}}]
+
+
 def state_s3(env: Environment) -> StateS3 | None:
     """The env's S3 state settings, None for local or emulator-held state."""
     s3 = getattr(env.config.state, "s3", None)
@@ -183,6 +196,7 @@ def account_policies(env: Environment, inventories: dict[str, Inventory], *, git
             inventory |= inventories[name]
         extra = state_statements(s3.bucket, state_keys(env)) if s3 is not None and account == state_account(env) \
             else []
+        extra += task_role_statements(env, account)
         permissions = permissions_policy(inventory, account, {stacks[n].region for n in own}, f"{env.name}-", extra)
         trust = trust_policy(account, central_role, github_repo=github_repo, principals=principals,
                              central=account == central.account_id)
