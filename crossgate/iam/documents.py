@@ -159,11 +159,16 @@ def state_s3(env: Environment) -> StateS3 | None:
 
 
 def state_keys(env: Environment) -> list[str]:
-    """Every stack's state key under ``state.s3`` (the central stack also reads the provider stacks' state)."""
+    """The state keys of the env's stacks under ``state.s3`` (the central stack also reads the provider stacks').
+
+    Provider stacks by pattern, ``<env>-provider-*``, not by today's list: a service the env file drops
+    keeps its state until crossgate destroys it (``deploy --allow-destroy``), which reads and deletes that key.
+    """
     s3 = state_s3(env)
     if s3 is None:
         return []
-    return [f"{s3.key_prefix.strip('/')}/{stack}.tfstate" for stack in sorted(stack_credentials(env))]
+    prefix = s3.key_prefix.strip("/")
+    return [f"{prefix}/{names.central_stack(env.name)}.tfstate", f"{prefix}/{names.provider_stack(env.name, '*')}.tfstate"]
 
 
 def state_account(env: Environment) -> str:
