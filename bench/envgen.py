@@ -72,7 +72,7 @@ def env_config(services: int, *, workload: Workload = "fargate", nlb_arns: Mappi
             "region": REGION,
             "role_arn": f"arn:aws:iam::{CENTRAL_ACCOUNT}:role/crossgate-deployer",
             "network": {"cidr": "10.10.0.0/16", "az_count": 2},
-            "api": {"name": "central-api", "throttling": {"rate": 100, "burst": 200}, "access_logs": True},
+            "api": {"name": "central-api", "throttling": {"rate_limit": 100, "burst_limit": 200}, "access_logs": True},
         },
         "services": body,
     }

@@ -168,7 +168,8 @@ def state_keys(env: Environment) -> list[str]:
     if s3 is None:
         return []
     prefix = s3.key_prefix.strip("/")
-    return [f"{prefix}/{names.central_stack(env.name)}.tfstate", f"{prefix}/{names.provider_stack(env.name, '*')}.tfstate"]
+    return [f"{prefix}/{names.central_stack(env.name)}.tfstate",
+            f"{prefix}/{names.provider_stack(env.name, '*')}.tfstate"]
 
 
 def state_account(env: Environment) -> str:

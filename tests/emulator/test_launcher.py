@@ -28,6 +28,7 @@ from crossgate.emulator import (
     provider_settings,
     terraform_environment,
 )
+from crossgate.emulator.patches import PATCHES
 
 URL = "http://127.0.0.1:5555"
 
@@ -246,24 +247,10 @@ def test_child_handshake_reports_port_and_patches() -> None:
         assert child.stdout is not None and child.stdin is not None
         handshake = json.loads(child.stdout.readline())
         assert handshake["port"] > 0
-        assert set(handshake["patches"]) == {
-            "ecs-availability-zone-rebalancing",
-            "endpoint-service-permission-ids",
-            "vpc-endpoint-addressing",
-            "describe-vpc-endpoint-connections",
-            "elbv2-load-balancer-arn-kind",
-            "elbv2-idempotent-create",
-            "elbv2-real-target-health",
-            "elbv2-enforce-privatelink-inbound-rules",
-            "security-group-rule-descriptions",
-            "cloud-map-register-upsert",
-            "vpc-endpoint-service-permissions-enforced",
-            "vpc-endpoint-acceptance",
-            "apigatewayv2-update-stage",
-            "ecs-list-tasks-filters",
-            "efs-put-backup-policy",
-            "efs-delete-file-system-policy",
-        }
+        # every registered patch is applied in the child, in registry order, each once
+        assert handshake["patches"] == [patch.name for patch in PATCHES]
+        assert {"availability-zones-per-account", "vpc-endpoint-acceptance", "apigatewayv2-update-stage",
+                "efs-put-backup-policy"} <= set(handshake["patches"])
         child.stdin.close()  # EOF on stdin: the child shuts down by itself
         assert child.wait(timeout=10) == 0
     finally:
