@@ -45,7 +45,7 @@ central:
   network: {cidr: 10.10.0.0/16, az_count: 2}
   api:
     throttling:
-      rate: 0
+      rate_limit: 0
 services:
   employee:
     account_id: "222222222222"
@@ -60,20 +60,20 @@ services:
 
 def test_a_schema_error_names_line_and_column_of_its_key(tmp_path: Path) -> None:
     (problem,) = problems_of(tmp_path, ENV_TEXT)
-    assert (problem.field, problem.line, problem.column) == ("central.api.throttling.rate", 9, 7)
-    assert str(problem) == (f"{tmp_path / 'test.yaml'}:9:7: central.api.throttling.rate: Input should be greater "
+    assert (problem.field, problem.line, problem.column) == ("central.api.throttling.rate_limit", 9, 7)
+    assert str(problem) == (f"{tmp_path / 'test.yaml'}:9:7: central.api.throttling.rate_limit: Input should be greater "
                             "than 0; fix: use a value within the allowed range")
 
 
 def test_an_unknown_key_gets_a_did_you_mean(tmp_path: Path) -> None:
-    text = ENV_TEXT.replace("    throttling:\n      rate: 0\n", "    throtling: {rate: 5}\n")
+    text = ENV_TEXT.replace("    throttling:\n      rate_limit: 0\n", "    throtling: {rate_limit: 5}\n")
     (problem,) = problems_of(tmp_path, text)
     assert (problem.field, problem.line, problem.column) == ("central.api.throtling", 8, 5)
     assert problem.message == "is not a known field; fix: did you mean 'throttling'?"
 
 
 def test_an_unknown_key_with_no_near_miss_lists_the_known_ones(tmp_path: Path) -> None:
-    text = ENV_TEXT.replace("    throttling:\n      rate: 0\n", "    zzz: 1\n")
+    text = ENV_TEXT.replace("    throttling:\n      rate_limit: 0\n", "    zzz: 1\n")
     (problem,) = problems_of(tmp_path, text)
     assert problem.field == "central.api.zzz" and "known here: name, throttling, access_logs" in problem.message
 
@@ -84,7 +84,7 @@ def test_an_unknown_key_with_no_near_miss_lists_the_known_ones(tmp_path: Path) -
     ("state: local", "state: lcoal", "state", "'local'"),
 ])
 def test_a_misspelt_value_gets_a_did_you_mean(tmp_path: Path, old: str, new: str, field: str, guess: str) -> None:
-    text = ENV_TEXT.replace("      rate: 0\n", "      rate: 5\n").replace(old, new)
+    text = ENV_TEXT.replace("      rate_limit: 0\n", "      rate_limit: 5\n").replace(old, new)
     problem = only(problems_of(tmp_path, text), field)
     assert problem.message.endswith(f"fix: did you mean {guess}?"), problem
     assert problem.line == next(i for i, line in enumerate(text.splitlines(), 1) if new in line)
@@ -98,14 +98,14 @@ def test_a_misspelt_authorizer_type_gets_a_did_you_mean(tmp_path: Path) -> None:
 
 
 def test_a_key_in_a_union_member_is_placed_without_the_member_name(tmp_path: Path) -> None:
-    text = ENV_TEXT.replace("      rate: 0\n", "      rate: 5\n").replace("az_count: 2}", "azcount: 2}")
+    text = ENV_TEXT.replace("      rate_limit: 0\n", "      rate_limit: 5\n").replace("az_count: 2}", "azcount: 2}")
     (problem,) = problems_of(tmp_path, text)
     assert (problem.field, problem.line) == ("central.network.azcount", 6)
     assert "did you mean 'az_count'?" in problem.message
 
 
 def test_duplicate_keys_are_refused_with_both_lines(tmp_path: Path) -> None:
-    text = ENV_TEXT.replace("      rate: 0\n", "      rate: 5\n").replace(
+    text = ENV_TEXT.replace("      rate_limit: 0\n", "      rate_limit: 5\n").replace(
         "    port: 8080\n", "    port: 8080\n    port: 9090\n")
     (problem,) = problems_of(tmp_path, text)
     assert (problem.field, problem.line, problem.column) == ("services.employee.port", 15, 5)
@@ -114,7 +114,7 @@ def test_duplicate_keys_are_refused_with_both_lines(tmp_path: Path) -> None:
 
 def test_duplicate_service_names_are_refused(tmp_path: Path) -> None:
     service = ENV_TEXT.split("services:\n", 1)[1]
-    text = ENV_TEXT.replace("      rate: 0\n", "      rate: 5\n") + service
+    text = ENV_TEXT.replace("      rate_limit: 0\n", "      rate_limit: 5\n") + service
     (problem,) = problems_of(tmp_path, text)
     assert (problem.field, problem.line) == ("services.employee", 19)
     assert "first at line 11" in problem.message
@@ -132,7 +132,7 @@ def test_three_different_problems_are_reported_at_once_in_file_order(tmp_path: P
 """
     problems = problems_of(tmp_path, text)
     assert [(p.field, p.line) for p in problems] == [
-        ("central.api.throttling.rate", 9),   # schema, central
+        ("central.api.throttling.rate_limit", 9),  # schema, central
         ("services.employee.port", 14),       # schema, a service
         ("services.payroll.routes", 23),      # cross-field: the route is employee's already
     ]
