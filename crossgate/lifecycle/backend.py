@@ -105,7 +105,9 @@ class StateLocation:
                                  "credentials of state.s3 (profile or role_arn) need s3:ListBucket and "
                                  "s3:GetObject on it") from None
         except BotoCoreError as exc:
-            raise LifecycleError(f"cannot reach the state bucket s3://{self.bucket}: {exc}") from None
+            raise LifecycleError(f"the state bucket s3://{self.bucket} could not be reached: {exc}; fix: check the "
+                                 "network and the endpoint (for an emulator env: is the emulator running at that "
+                                 "URL?)") from None
 
     def _read_s3_pages(self, prefix: str, *, own: bool) -> Iterator[StoredState]:
         from botocore.exceptions import ClientError

@@ -7,6 +7,7 @@ A plan changes no state and reads only what is applied, so `plan` runs every sta
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -79,6 +80,9 @@ class Orchestrator:
     collect_plans: bool = False  # keep each plan's `show -json` on its outcome (for plan review)
     # stack name -> fingerprint of its configuration files when this orchestrator last ran `init` there
     _initialized: dict[str, tuple[tuple[str, int, int], ...]] = field(default_factory=dict, repr=False)
+    # one `init` at a time per stack folder: a dependency check may init the folder its own plan inits
+    _init_guard: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _init_locks: dict[str, threading.Lock] = field(default_factory=dict, repr=False)
 
     def terraform(self, stack: Stack) -> Terraform:
         return Terraform(stack.directory, extra_env=self.extra_env,
@@ -87,12 +91,15 @@ class Orchestrator:
     def _init(self, stack: Stack, tf: Terraform) -> None:
         """`terraform init`, unless this orchestrator already initialized the stack's unchanged configuration
         (a demo's deploy, re-plan, outputs and destroy would pay ~2-5 s per stack for each)."""
-        if self._initialized.get(stack.name) == _configuration(stack):
-            return
-        self._initialized.pop(stack.name, None)
-        self.report(stack.name, "init")
-        tf.init(lock_files=(other.directory / LOCK_FILE for other in self.manifest.stacks if other != stack))
-        self._initialized[stack.name] = _configuration(stack)
+        with self._init_guard:
+            folder_lock = self._init_locks.setdefault(stack.name, threading.Lock())
+        with folder_lock:
+            if self._initialized.get(stack.name) == _configuration(stack):
+                return
+            self._initialized.pop(stack.name, None)
+            self.report(stack.name, "init")
+            tf.init(lock_files=(other.directory / LOCK_FILE for other in self.manifest.stacks if other != stack))
+            self._initialized[stack.name] = _configuration(stack)
 
     def run(self, action: Action, *, refresh: bool = True) -> list[StackOutcome]:
         """``refresh=False`` plans without reading every resource back first (`-refresh=false`): only for a
@@ -260,16 +267,17 @@ class Orchestrator:
         deployed pays one batch, not one call per provider stack)."""
 
         def unapplied(name: str) -> bool:
-            tf = self.terraform(self.manifest.stack(name))
+            dependency = self.manifest.stack(name)
+            tf = self.terraform(dependency)
             try:
                 return not tf.output_json()
             except TerraformError:
-                if (tf.working_dir / ".terraform").is_dir():
-                    return True
+                pass
             try:
-                # A fresh checkout (one CI job per stack) never initialized the dependency, and `output` of an
-                # uninitialized remote backend fails: without this, its dependents would always wait.
-                tf.init()
+                # `output` needs an init first when the dependency's configuration changed since its last one
+                # (a re-synth, another CDK engine) or a fresh checkout (one CI job per stack) never ran one:
+                # without it, its dependents would wait for nothing. The same init its own plan runs.
+                self._init(dependency, tf)
                 return not tf.output_json()
             except TerraformError:
                 return True
