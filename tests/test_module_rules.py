@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +19,7 @@ import pytest
 
 from crossgate.paths import HCL_MODULES, REPO_ROOT
 from crossgate.runner.terraform import Terraform
+from tests.hcl_copies import copy_hcl_modules, error_text, terraform_test_events
 
 pytestmark = pytest.mark.terraform
 
@@ -111,17 +111,10 @@ def test_the_splitter_keeps_braces_inside_strings() -> None:
 
 def _diagnostics(tf: Terraform) -> dict[str, list[str]]:
     """Error diagnostics (summary + detail) per test file, from `terraform test -json`."""
-    result = tf.run("test", "-json", "-no-color", ok_codes=(0, 1))
     errors: dict[str, list[str]] = {}
-    for line in result.stdout.splitlines():
-        try:
-            event = json.loads(line)
-        except ValueError:
-            continue
-        diagnostic = event.get("diagnostic") if event.get("type") == "diagnostic" else None
-        if diagnostic and diagnostic.get("severity") == "error" and "@testfile" in event:
-            errors.setdefault(event["@testfile"], []).append(
-                f"{diagnostic.get('summary', '')}: {diagnostic.get('detail', '')}")
+    for event in terraform_test_events(tf):
+        if (text := error_text(event)) is not None and "@testfile" in event:
+            errors.setdefault(event["@testfile"], []).append(text)
     return errors
 
 
@@ -131,11 +124,7 @@ def test_each_expected_failure_is_its_named_rule(module: Path, tmp_path: Path) -
     if not cases:
         pytest.skip(f"{module.name} expects no failures")
     # A copy with the modules' relative layout (modules/<name>, eni_lookup), one test file per run.
-    copy_root = tmp_path / "repo"
-    for source in HCL_MODULES:
-        shutil.copytree(source, copy_root / source.relative_to(REPO_ROOT),
-                        ignore=shutil.ignore_patterns(".terraform", ".terraform.lock.hcl"))
-    copy = copy_root / module.relative_to(REPO_ROOT)
+    copy = copy_hcl_modules(tmp_path / "repo") / module.relative_to(REPO_ROOT)
     for test_file in (copy / "tests").glob("*.tftest.hcl"):
         test_file.unlink()
     files = {}

@@ -10,7 +10,6 @@ skipped ones show as skipped). No credentials, no emulator, no deploy.
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -19,9 +18,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 
 from crossgate.config import Environment, load_environment
-from crossgate.paths import HCL_MODULES, REPO_ROOT
 from crossgate.runner.terraform import Terraform
 from crossgate.synth.stacks import central_variables, provider_variables
+from tests.hcl_copies import copy_hcl_modules, error_text, terraform_test_events
 from tests.parity.valid_envs import MOCK_ZONE_IDS, MOCK_ZONE_NAMES, valid_envs
 
 pytestmark = pytest.mark.terraform
@@ -153,20 +152,13 @@ def endpoint_service_name(env: Environment, service: str, index: int) -> str:
 
 def _results(tf: Terraform) -> tuple[dict[str, str], dict[str, list[str]]]:
     """Each run's status and its error diagnostics, from `terraform test -json`."""
-    result = tf.run("test", "-json", "-no-color", ok_codes=(0, 1))
     status: dict[str, str] = {}
     errors: dict[str, list[str]] = {}
-    for line in result.stdout.splitlines():
-        try:
-            event = json.loads(line)
-        except ValueError:
-            continue
+    for event in terraform_test_events(tf):
         if event.get("type") == "test_run" and "status" in event.get("test_run", {}):
             status[event["test_run"]["run"]] = event["test_run"]["status"]
-        diagnostic = event.get("diagnostic") if event.get("type") == "diagnostic" else None
-        if diagnostic and diagnostic.get("severity") == "error":
-            errors.setdefault(event.get("@testrun", "?"), []).append(
-                f"{diagnostic.get('summary', '')}: {diagnostic.get('detail', '')}")
+        if (text := error_text(event)) is not None:
+            errors.setdefault(event.get("@testrun", "?"), []).append(text)
     return status, errors
 
 
@@ -174,10 +166,7 @@ def _results(tf: Terraform) -> tuple[dict[str, str], dict[str, list[str]]]:
 def planned(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     tmp = tmp_path_factory.mktemp("parity")
     envs = generated_envs(tmp)
-    copy_root = tmp / "repo"
-    for source in HCL_MODULES:
-        shutil.copytree(source, copy_root / source.relative_to(REPO_ROOT),
-                        ignore=shutil.ignore_patterns(".terraform", ".terraform.lock.hcl", "tests", "examples"))
+    copy_root = copy_hcl_modules(tmp / "repo", without=("tests", "examples"))
     # One file per module, one run per module call: the aws provider's schema loads once per file.
     runs: dict[str, dict[str, str]] = {"provider": {}, "central": {}}
     blocks: dict[str, list[str]] = {"provider": [PROVIDER_MOCKS], "central": [CENTRAL_MOCKS]}
