@@ -52,6 +52,8 @@ PLAN = {
         change("module.service.aws_security_group.late[0]", "module.service", "aws_security_group",
                {"name": "x-late"}),  # vpc_id unknown until apply
         change("module.service.aws_ecs_service.this[0]", "module.service", "aws_ecs_service", {"name": "x"}),
+        change("module.service.aws_efs_mount_target.shared[0]", "module.service", "aws_efs_mount_target",
+               {"file_system_id": "fs-1", "subnet_id": "subnet-b"}),
     ],
     "configuration": {"root_module": {"module_calls": {"service": {"module": {
         "resources": [{"address": "aws_lb.this", "provider_config_key": "aws"},
@@ -87,6 +89,7 @@ def test_a_lookup_uses_the_resources_own_provider_configuration() -> None:
     ("module.service.aws_ecs_service.this[0]", "cannot adopt this type"),
     ("module.service.aws_security_group.late[0]", "'vpc_id' is not known before apply"),
     ("module.service.aws_nothing.here", "cannot adopt this type"),
+    ("module.service.aws_efs_mount_target.shared[0]", "no AWS client to ask"),
 ])
 def test_what_cannot_be_adopted_is_named_with_the_reason(address: str, reason: str) -> None:
     with pytest.raises(adopt.AdoptionError, match=reason) as refused:

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
 from crossgate.paths import TERRAFORM_CLI_CONFIG
+from tests.hcl_copies import copy_hcl_modules
 
 pytestmark = [pytest.mark.terraform]
 
@@ -114,9 +114,7 @@ def _root_module(block: str) -> str:
 
 @pytest.mark.parametrize(("name", "block"), BLOCKS, ids=[name for name, _ in BLOCKS])
 def test_readme_block_plans(name: str, block: str, tmp_path: Path) -> None:
-    ignore = shutil.ignore_patterns(".terraform*", "terraform.tfstate*", "examples", "tests")
-    shutil.copytree(ROOT / "modules", tmp_path / "modules", ignore=ignore)
-    shutil.copytree(ROOT / "eni_lookup", tmp_path / "eni_lookup", ignore=ignore)
+    copy_hcl_modules(tmp_path, without=(".terraform*", "terraform.tfstate*", "examples", "tests"))
     root = tmp_path / "readme"
     (root / "tests").mkdir(parents=True)
     (root / "main.tf").write_text(_root_module(block))

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from crossgate import emulator
-from crossgate.runner import output_text, recovery
+from crossgate.runner import output_text, processes, recovery
 from crossgate.runner.orchestrate import Orchestrator, StackOutcome
 from crossgate.synth import Manifest, Stack
 
@@ -150,13 +150,8 @@ def wait_for_provisioner(stack_dir: Path, timeout: float = 120) -> None:
     """Until the slow resource's local-exec runs (the apply holds the lock and has created nothing yet)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        for entry in Path("/proc").iterdir():
-            try:
-                if entry.name.isdigit() and b"test -f go" in (entry / "cmdline").read_bytes() \
-                        and Path(os.readlink(entry / "cwd")) == stack_dir:
-                    return
-            except OSError:
-                continue
+        if any("test -f go" in process.command for process in processes.working_in(stack_dir)):
+            return
         time.sleep(0.2)
     raise AssertionError("the apply never reached its provisioner")
 
@@ -173,7 +168,7 @@ def persistent_emulator(tmp_path: Path) -> Iterator[emulator.Emulator]:
 def test_sigkill_mid_apply_then_the_rerun_releases_the_lock_and_converges(
         persistent_emulator: emulator.Emulator, tmp_path: Path) -> None:
     stack, orchestrator, events, thread, outcomes = deploy_until_provisioner(persistent_emulator, tmp_path, "killed")
-    applies = terraform_applies(stack.directory)
+    applies = processes.terraform_in(stack.directory, "apply")
     assert applies
     for pid in applies:
         os.killpg(pid, signal.SIGKILL)  # terraform and its provisioner, no chance to clean up
@@ -209,16 +204,3 @@ def test_emulator_stopped_mid_apply_then_restarted_the_rerun_pushes_the_unsaved_
     assert any(message.startswith("pushing errored.tfstate") for message in events)
     assert (stack.directory / "errored.tfstate.pushed").exists()
     assert orchestrator.outputs()[stack.name] == {"value": "done"}
-
-
-def terraform_applies(stack_dir: Path) -> list[int]:
-    pids = []
-    for entry in Path("/proc").iterdir():
-        try:
-            command = (entry / "cmdline").read_bytes().split(b"\0")
-            if entry.name.isdigit() and command[0].endswith(b"terraform") and b"apply" in command \
-                    and Path(os.readlink(entry / "cwd")) == stack_dir:
-                pids.append(int(entry.name))
-        except OSError:
-            continue
-    return pids

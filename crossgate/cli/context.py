@@ -9,19 +9,23 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import socket
 import sys
+import urllib.parse
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from crossgate import emulator, names
 from crossgate.config import Environment, load_environment
 from crossgate.errors import CrossgateError
+from crossgate.iam.documents import stack_credentials
 from crossgate.lifecycle import orphans
 from crossgate.lifecycle.assess import Assessment, assess
 from crossgate.paths import DEFAULT_OUTDIR, env_file
 from crossgate.runner.orchestrate import Orchestrator, Reporter
-from crossgate.synth import Manifest, synthesize
+from crossgate.synth import Manifest, Stack, synthesize
 from crossgate.synth.manifest import stack_names_of
 from crossgate.target import Target
 
@@ -69,10 +73,18 @@ class Context:
     def orchestrator(self, report: Reporter | None = None, *, collect_plans: bool = False,
                      manifest: Manifest | None = None) -> Orchestrator:
         orchestrator = Orchestrator(manifest or self.manifest, extra_env=self.target.terraform_env(),
-                                    parallelism=self.parallelism, collect_plans=collect_plans)
+                                    parallelism=self.parallelism, collect_plans=collect_plans,
+                                    clients=self.stack_client)
         if report is not None:
             orchestrator.report = report
         return orchestrator
+
+    def stack_client(self, stack: Stack, service: str) -> Any:
+        """A boto3 client acting where `stack`'s provider acts (its account, region and credentials)."""
+        creds = stack_credentials(self.env).get(stack.name)
+        if creds is None:
+            raise CliError(f"stack {stack.name!r} is not one of env {self.env.name!r}'s")
+        return self.target.sessions().client(creds, service)
 
 
 def load_env(name_or_path: str) -> Environment:
@@ -89,6 +101,7 @@ def open_target(env: Environment, emulator_url: str | None, *, may_start: bool) 
         yield Target("aws"), False
         return
     if emulator_url:
+        require_emulator_answers(emulator_url, may_start=may_start)
         yield Target("emulator", emulator_url), False
         return
     if not may_start:
@@ -99,6 +112,33 @@ def open_target(env: Environment, emulator_url: str | None, *, may_start: bool) 
     with emulator.Emulator() as running:
         print(f"crossgate: started a local AWS emulator at {running.endpoint_url}", flush=True)
         yield Target("emulator", running.endpoint_url), True
+
+
+def require_emulator_answers(url: str, *, may_start: bool, timeout: float = 3.0) -> None:
+    """Refuse an emulator URL where nothing listens before anything starts, naming where the URL came from.
+
+    Without this, the first call (the state backend's listing) only fails after the SDK's retries (~9 s), as
+    a connection error about the state bucket that does not say which setting to change.
+    """
+    source = f"${EMULATOR_URL_VARIABLE}" if os.environ.get(EMULATOR_URL_VARIABLE) == url else "--emulator-url"
+    parts = urllib.parse.urlsplit(url)
+    try:
+        host, port = parts.hostname, parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:  # a port that is not a number
+        host, port = None, 0
+    if parts.scheme not in ("http", "https") or not host:
+        raise CliError(f"{source}: {url!r} is not an emulator URL; fix: the URL `crossgate emulator` prints "
+                       "(http://127.0.0.1:<port>)")
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            pass
+    except OSError as exc:
+        own = (f", or drop --emulator-url and unset ${EMULATOR_URL_VARIABLE}: this command then starts its own"
+               if may_start else "")
+        raise CliError(
+            f"the emulator at {url} (from {source}) could not be reached: {exc.strerror or exc}; fix: start one "
+            f"with `crossgate emulator` and export {EMULATOR_URL_VARIABLE}=<the URL it prints>{own}"
+        ) from None
 
 
 @contextlib.contextmanager

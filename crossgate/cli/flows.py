@@ -12,6 +12,7 @@ import httpx
 
 from crossgate import names
 from crossgate.cli.context import EMULATOR_URL_VARIABLE, CliError, Context
+from crossgate.emulator.launcher import interrupt_on_ctrl_c
 from crossgate.runner.orchestrate import Orchestrator, StackOutcome
 
 Outputs = dict[str, dict[str, object]]
@@ -112,6 +113,7 @@ def serve_until_interrupted(context: Context, gateway: str | None) -> None:
           f"  crossgate outputs --env {context.env.name}\n"
           + (f"  curl {gateway}<route path>   (the gateway)\n" if gateway else "")
           + "Press Ctrl-C to continue.", flush=True)
+    interrupt_on_ctrl_c()
     with contextlib.suppress(KeyboardInterrupt):
         while True:
             time.sleep(3600)

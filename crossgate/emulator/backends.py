@@ -7,8 +7,17 @@ through these helpers (``dict.get`` / ``dict.items`` bypass the creating ``__get
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from typing import Any
+
+
+def moto_lock() -> threading.RLock:
+    """moto's ``backend_lock``: held by every request to moto (:mod:`crossgate.emulator.serial`), by the
+    workloads when they change moto's objects and by the state save while it pickles them."""
+    from moto.core.base_backend import backend_lock
+
+    return backend_lock
 
 
 def existing(backend_dict: Any) -> Iterator[tuple[str, str, Any]]:

@@ -48,16 +48,18 @@ def run_child(port: int, state_file: Path | None = None, work_dir: Path | None =
     from crossgate.emulator.dataplane import DataPlane
     from crossgate.emulator.iam_enforcement import ENFORCE_VARIABLE, prepare_child
     from crossgate.emulator.patches import apply_all
+    from crossgate.emulator.serial import OneRequestAtATime, let_long_polls_wait_unlocked
     from crossgate.emulator.workloads import Workloads
 
     patches = apply_all()
+    let_long_polls_wait_unlocked()
     if os.environ.get(ENFORCE_VARIABLE):
         prepare_child()
     restored = emulator_state.restore(state_file) if state_file is not None and state_file.exists() else 0
     work_dir = work_dir or Path(tempfile.mkdtemp(prefix="crossgate-emulator-work-"))
     workloads = Workloads(work_dir / "workloads")
     authorizers = Authorizers(work_dir / "authorizers")
-    app = DataPlane(DomainDispatcherApplication(create_backend_app), workloads, authorizers)
+    app = DataPlane(OneRequestAtATime(DomainDispatcherApplication(create_backend_app)), workloads, authorizers)
     class RequestHandler(MotoRequestHandler):
         # HTTP/1.1 keeps clients' connections open (moto's default HTTP/1.0 closes each one): a gateway
         # request then costs no new connection and thread; werkzeug adds chunked encoding where needed.

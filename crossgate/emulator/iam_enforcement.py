@@ -68,6 +68,13 @@ class IamSetup:
     roles: tuple[DeployerRole, ...]
     base_user_policy: dict[str, Any]
 
+    @classmethod
+    def assuming(cls, role: DeployerRole) -> IamSetup:
+        """One role, and a base user allowed exactly to assume it (the shape a test of one identity needs)."""
+        arn = f"arn:aws:iam::{role.account_id}:role/{role.name}"
+        return cls((role,), {"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": arn}]})
+
 
 # -- child side -------------------------------------------------------------------------------------------------
 def prepare_child() -> None:

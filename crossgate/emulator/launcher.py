@@ -188,15 +188,22 @@ class Emulator:
         return ":\n" + "\n".join(tail) if tail else ""
 
 
+def interrupt_on_ctrl_c() -> None:
+    """Make Ctrl-C (and SIGTERM) raise KeyboardInterrupt in this process.
+
+    "Ctrl-C stops it" must hold even when started from a script whose background jobs ignore SIGINT (POSIX
+    shells start `cmd &` so); SIGTERM (a service manager's stop) takes the same clean path.
+    """
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+
+
 def serve_foreground(port: int = 0, state_dir: Path | None = None) -> int:
     """Run the emulator until Ctrl-C (``crossgate emulator``); print the URL and how to use it.
 
     With ``state_dir`` the state is kept there across restarts (saved on Ctrl-C, restored on start).
     """
-    # "Ctrl-C stops it", even when started from a script whose background jobs ignore SIGINT (POSIX shells
-    # start `cmd &` so); SIGTERM (a service manager's stop) takes the same clean path.
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    interrupt_on_ctrl_c()
     emulator = Emulator(port=port, state_dir=state_dir, persist=state_dir is not None)
     try:
         url = emulator.start()

@@ -19,6 +19,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from crossgate.emulator.backends import moto_lock
+
 STATE_FILE_NAME = "state.pickle"
 
 _Key = tuple[str, str]  # (module, attribute) holding a moto BackendDict
@@ -46,9 +48,7 @@ def _extra_attributes(backends: Any) -> dict[str, Any]:
 
 def save(path: Path) -> int:
     """Write every in-use backend to ``path`` atomically (0600); return the number of bytes."""
-    from moto.core.base_backend import backend_lock
-
-    with backend_lock:
+    with moto_lock():
         payload = pickle.dumps({key: (dict(backends), _extra_attributes(backends))
                                 for key, backends in _backend_dicts_in_use().items()},
                                protocol=pickle.HIGHEST_PROTOCOL)

@@ -10,10 +10,14 @@ leaves resources in AWS that the state does not know. crossgate finds them two w
   keep unique and which would otherwise be created twice;
 * **already exists**: an apply that fails on a unique name (log group, IAM role, NLB, target group,
   security group, Cloud Map namespace or service) gets an import of that name (or of the id a data
-  source finds for it), for runs crossgate did not see being killed.
+  source finds for it), for runs crossgate did not see being killed. An EFS mount target has no name and no
+  data source that singles it out (``aws_efs_mount_target`` by file system fails once it has two), so it
+  is asked of AWS (DescribeMountTargets of its file system, matched by subnet: EFS allows one per AZ).
 
 Adoption is refused unless every imported resource carries this stack's ``crossgate:stack`` tag:
-a resource of the same name made by someone else is never taken over.
+a resource of the same name made by someone else is never taken over. Untaggable ones (an inline role
+policy, a mount target) are tied to a parent the plan already holds as this stack's (the role, the file
+system).
 """
 
 from __future__ import annotations
@@ -24,6 +28,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from botocore.exceptions import BotoCoreError, ClientError
 
 from crossgate.synth.tags import STACK_TAG
 
@@ -41,8 +47,27 @@ class Lookup:
     attribute: str
 
 
-# How to import each adoptable type: a function of the planned values giving the import id, or a Lookup.
-ADOPTABLE: dict[str, Callable[[Values], str] | Lookup] = {
+@dataclass(frozen=True)
+class Described:
+    """Ask AWS for the id (one Describe call in the stack's account) when no data source can single it out."""
+
+    service: str
+    find: Callable[[Any, Values], str | None]
+    """(boto3 client of ``service``, planned values) -> the id, or None when AWS has no such resource."""
+
+
+def _mount_target_in_subnet(efs: Any, planned: Values) -> str | None:
+    # DescribeMountTargets of one file system: at most one mount target per AZ, so one page (10) holds them.
+    targets = efs.describe_mount_targets(FileSystemId=planned["file_system_id"])["MountTargets"]
+    return next((t["MountTargetId"] for t in targets if t["SubnetId"] == planned["subnet_id"]), None)
+
+
+Clients = Callable[[str], Any]
+"""A boto3 client, by service name, acting in the stack's account and region."""
+
+# How to import each adoptable type: a function of the planned values giving the import id, a Lookup, or
+# (no data source finds it) a Described call.
+ADOPTABLE: dict[str, Callable[[Values], str] | Lookup | Described] = {
     "aws_cloudwatch_log_group": lambda v: str(v["name"]),
     "aws_iam_role": lambda v: str(v["name"]),
     "aws_iam_role_policy": lambda v: f"{v['role']}:{v['name']}",
@@ -53,6 +78,7 @@ ADOPTABLE: dict[str, Callable[[Values], str] | Lookup] = {
         "aws_service_discovery_http_namespace", lambda v: {"name": v["name"]}, "id"),
     "aws_service_discovery_service": Lookup(
         "aws_service_discovery_service", lambda v: {"name": v["name"], "namespace_id": v["namespace_id"]}, "id"),
+    "aws_efs_mount_target": Described("efs", _mount_target_in_subnet),
 }
 
 
@@ -80,8 +106,12 @@ class AdoptionError(Exception):
     """Some resources that already exist cannot be adopted safely; the message says which and why."""
 
 
-def import_document(addresses: Iterable[str], plan_json: dict[str, Any]) -> dict[str, Any]:
-    """The `import` blocks (and lookups) adopting `addresses`; AdoptionError names any that cannot be."""
+def import_document(addresses: Iterable[str], plan_json: dict[str, Any],
+                    clients: Clients | None = None) -> dict[str, Any]:
+    """The `import` blocks (and lookups) adopting `addresses`; AdoptionError names any that cannot be.
+
+    `clients` answers the Described types; without it (or when AWS has none) they are named as problems.
+    """
     changes = {rc["address"]: rc for rc in plan_json.get("resource_changes", [])}
     providers = _provider_keys(plan_json.get("configuration", {}).get("root_module", {}))
     imports: list[Values] = []
@@ -102,6 +132,17 @@ def import_document(addresses: Iterable[str], plan_json: dict[str, Any]) -> dict
                 data.setdefault(how.data_type, {})[name] = {
                     **how.arguments(planned), **({"provider": provider} if provider != "aws" else {})}
                 import_id = f"${{data.{how.data_type}.{name}.{how.attribute}}}"
+            elif isinstance(how, Described):
+                try:
+                    found = how.find(clients(how.service), _Known(planned)) if clients is not None else None
+                except (BotoCoreError, ClientError) as failed:
+                    problems.append(f"{address}: asking AWS for it failed ({failed}); import or delete it by hand")
+                    continue
+                if found is None:
+                    problems.append(f"{address}: AWS lists no {change['type']} matching the planned one"
+                                    f"{'' if clients else ' (no AWS client to ask)'}; import or delete it by hand")
+                    continue
+                import_id = found
             else:
                 import_id = how(planned)
         except KeyError as missing:

@@ -78,6 +78,8 @@ class Orchestrator:
     parallelism: int = DEFAULT_PARALLELISM
     report: Reporter = lambda stack, message: None
     collect_plans: bool = False  # keep each plan's `show -json` on its outcome (for plan review)
+    clients: Callable[[Stack, str], Any] | None = None
+    """A boto3 client in a stack's account (stack, service): adoption asks AWS for what no data source finds."""
     # stack name -> fingerprint of its configuration files when this orchestrator last ran `init` there
     _initialized: dict[str, tuple[tuple[str, int, int], ...]] = field(default_factory=dict, repr=False)
     # one `init` at a time per stack folder: a dependency check may init the folder its own plan inits
@@ -248,7 +250,9 @@ class Orchestrator:
                failure: TerraformError) -> None:
         """Import what a killed run created unrecorded (see crossgate.runner.adopt), then finish the apply."""
         try:
-            document = adopt.import_document(addresses, tf.show_json(failed))
+            clients = self.clients
+            document = adopt.import_document(addresses, tf.show_json(failed), clients=(
+                (lambda service: clients(stack, service)) if clients is not None else None))
         except adopt.AdoptionError as problem:
             raise TerraformError(failure.command, failure.returncode, f"{failure.output}\n{problem}") from None
         self.report(stack.name, f"adopting {len(addresses)} resource(s) an interrupted run created: "

@@ -18,12 +18,11 @@ from __future__ import annotations
 
 import getpass
 import json
-import os
 import socket
 import time
 from pathlib import Path
 
-from crossgate.runner import output_text
+from crossgate.runner import output_text, processes
 from crossgate.runner.output_text import LockInfo
 
 MARKER_FILE = ".crossgate-interrupted.json"
@@ -84,21 +83,7 @@ def releasable_lock(stack_dir: Path, output: str) -> LockInfo | None:
 
 def terraform_running_in(stack_dir: Path) -> bool:
     """Is a terraform process working in this folder? (Linux /proc; elsewhere assume yes, to stay safe.)"""
-    proc = Path("/proc")
-    if not proc.is_dir():
-        return True
-    wanted = stack_dir.resolve()
-    for entry in proc.iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            command = (entry / "cmdline").read_bytes().split(b"\0")[0]
-            cwd = Path(os.readlink(entry / "cwd"))
-        except OSError:
-            continue
-        if command.endswith(b"terraform") and cwd == wanted:
-            return True
-    return False
+    return not processes.can_list() or bool(processes.terraform_in(stack_dir))
 
 
 def errored_state(stack_dir: Path) -> Path | None:

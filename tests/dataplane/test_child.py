@@ -67,8 +67,16 @@ def test_gateway_in_the_emulator_child(emulator: Emulator, account_client: Any,
     assert (status, json.loads(text)) == (503, {"message": "Service Unavailable"})
     assert headers["x-crossgate-hop"].startswith("endpoint-sg;")
 
-    events = account_client(CENTRAL, "logs").filter_log_events(logGroupName=LOG_GROUP)["events"]
-    lines = {json.loads(e["message"])["requestId"]: json.loads(e["message"]) for e in events}
+    # The gateway writes a request's access-log line once it has sent the response, so the client can read
+    # the log before its last line lands (AWS delivers access logs asynchronously too): read until it does.
+    logs = account_client(CENTRAL, "logs")
+    deadline = time.monotonic() + 10
+    while True:
+        events = logs.filter_log_events(logGroupName=LOG_GROUP)["events"]
+        lines = {json.loads(e["message"])["requestId"]: json.loads(e["message"]) for e in events}
+        if "503" in {line["status"] for line in lines.values()} or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
     assert lines[request_id]["status"] == "200" and lines[request_id]["routeKey"] == "GET /items/{id}"
     assert "503" in {line["status"] for line in lines.values()}
 

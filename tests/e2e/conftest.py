@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,6 +12,7 @@ import httpx
 import pytest
 
 from crossgate import emulator, names
+from crossgate.cli.context import EMULATOR_URL_VARIABLE
 from crossgate.config import Environment, load_environment
 from crossgate.emulator.settings import HOP_HEADER
 from crossgate.ops.aws_sessions import AccountSessions
@@ -43,6 +45,11 @@ class Deployment:
         """The local URL the emulator serves this env's API at."""
         central = self.outputs()[names.central_stack(self.env.name)]
         return Target("emulator", self.sessions.emulator_url).gateway_url(central["api_id"], central["api_endpoint"])
+
+
+def environment_without_emulator_url() -> dict[str, str]:
+    """This process's environment minus the emulator URL: a CLI run under it starts an emulator of its own."""
+    return {k: v for k, v in os.environ.items() if k != EMULATOR_URL_VARIABLE}
 
 
 def hop(response: httpx.Response) -> str:

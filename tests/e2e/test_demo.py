@@ -3,7 +3,6 @@ runs the seed's scenario through the gateway, re-plans and destroys."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -11,12 +10,13 @@ from pathlib import Path
 import pytest
 
 from crossgate.paths import REPO_ROOT
+from tests.e2e.conftest import environment_without_emulator_url
 
 pytestmark = [pytest.mark.e2e, pytest.mark.terraform]
 
 
 def test_the_demo_passes_with_the_scenario_through_the_gateway(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if k != "CROSSGATE_EMULATOR_URL"}
+    env = environment_without_emulator_url()
     result = subprocess.run([sys.executable, "-m", "crossgate.cli", "demo", "--env", "local", "--outdir",
                              str(tmp_path / "cdktf.out")], cwd=REPO_ROOT, env=env, capture_output=True, text=True,
                             timeout=1200, check=False)

@@ -170,8 +170,9 @@ def test_task_definition_port_role_secrets_and_architecture(reach: tuple[Deploym
     (container,) = definition["containerDefinitions"]
     (mapping,) = container["portMappings"]
     assert mapping["containerPort"] == CONTAINER_PORT
-    # awsvpc: the host port is the container port (moto 5.2.5 leaves hostPort out; AWS fills it in).
-    assert mapping.get("hostPort", CONTAINER_PORT) == CONTAINER_PORT
+    # awsvpc: the module leaves hostPort out and AWS answers it equal to the container port (the emulator's
+    # ecs-awsvpc-host-ports patch; tests/emulator/test_awsvpc_host_ports_patch.py).
+    assert mapping["hostPort"] == CONTAINER_PORT
     assert container["secrets"] == [{"name": "API_KEY", "valueFrom": made["parameter"]},
                                     {"name": "DB_PASSWORD", "valueFrom": made["secret"]}]
     elbv2 = deployment.provider_client("employee", "elbv2")

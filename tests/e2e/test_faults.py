@@ -23,6 +23,7 @@ from crossgate import emulator
 from crossgate.config import load_environment
 from crossgate.ops.aws_sessions import AccountSessions
 from crossgate.paths import ENVS, REPO_ROOT
+from crossgate.runner import processes
 from crossgate.synth.tags import ENV_TAG
 
 pytestmark = [pytest.mark.e2e, pytest.mark.terraform]
@@ -58,28 +59,12 @@ def wait_for_nlb(env_path: Path, url: str, timeout: float = 300) -> None:
     raise AssertionError("the deploy never reached its NLB")
 
 
-def terraform_applies(stack_dir: Path) -> list[int]:
-    """PIDs of `terraform apply` processes working in one stack folder."""
-    pids = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            cmdline = (entry / "cmdline").read_bytes().split(b"\0")
-            cwd = os.readlink(entry / "cwd")
-        except OSError:
-            continue
-        if cmdline and cmdline[0].endswith(b"terraform") and b"apply" in cmdline and Path(cwd) == stack_dir:
-            pids.append(int(entry.name))
-    return pids
-
-
 def kill_terraform_mid_apply(env_path: Path, url: str, outdir: Path, sig: signal.Signals) -> str:
     deploy = start_deploy(env_path, url, outdir)
     wait_for_nlb(env_path, url)
     time.sleep(25)  # past terraform's 20 s state-persist interval: what was created before is in the state
     stack_dir = outdir / "stacks" / f"{env_path.stem}-provider-employee"
-    pids = terraform_applies(stack_dir)
+    pids = processes.terraform_in(stack_dir, "apply")
     assert pids, "no terraform apply to interrupt"
     for pid in pids:
         os.kill(pid, sig)

@@ -218,8 +218,8 @@ def test_routes_carry_their_authorization(multi: Deployment) -> None:
     central = multi.outputs()["multi-central"]
     api = multi.central_client("apigatewayv2")
     routes = {r["RouteKey"]: r for r in api.get_routes(ApiId=central["api_id"])["Items"]}
-    # (moto has no GetAuthorizers; GetAuthorizer by the id the route carries is what matters anyway)
-    authorizer = api.get_authorizer(ApiId=central["api_id"], AuthorizerId=routes["GET /payroll"]["AuthorizerId"])
+    authorizers = {a["AuthorizerId"]: a for a in api.get_authorizers(ApiId=central["api_id"])["Items"]}
+    authorizer = authorizers[routes["GET /payroll"]["AuthorizerId"]]
     assert authorizer["AuthorizerType"] == "JWT"
     assert authorizer["JwtConfiguration"]["Issuer"] == "https://login.example.com/oauth2/default"
     assert routes["GET /payroll"]["AuthorizationType"] == "JWT"

@@ -29,9 +29,7 @@ PERMISSIONS = {"Version": "2012-10-17", "Statement": [
 @pytest.fixture(scope="module")
 def enforcing(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Emulator, Path]]:
     state_dir = tmp_path_factory.mktemp("enforcing")
-    setup = IamSetup((DeployerRole(ACCOUNT, "deployer", TRUST, PERMISSIONS),),
-                     {"Version": "2012-10-17", "Statement": [
-                         {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": ROLE}]})
+    setup = IamSetup.assuming(DeployerRole(ACCOUNT, "deployer", TRUST, PERMISSIONS))
     with Emulator(state_dir=state_dir, iam=setup) as running:
         yield running, state_dir
 

@@ -1,5 +1,5 @@
 """API Gateway v2 against the running emulator: UpdateStage / DeleteRouteSettings (patched) and VPC link
-status (moto already answers like AWS: pinned here)."""
+status (moto already answers like AWS: pinned here), GetAuthorizers (patched: moto has no handler)."""
 
 from __future__ import annotations
 
@@ -101,3 +101,30 @@ def test_vpc_link_is_available_v2(account_client: AccountClient) -> None:
     described = client.get_vpc_link(VpcLinkId=created["VpcLinkId"])
     assert (described["VpcLinkStatus"], described["VpcLinkVersion"]) == ("AVAILABLE", "V2")
     client.delete_vpc_link(VpcLinkId=created["VpcLinkId"])
+
+
+def test_get_authorizers_lists_every_authorizer_in_pages(http_api: tuple[Any, str]) -> None:
+    client, api_id = http_api
+    created = [client.create_authorizer(
+        ApiId=api_id, AuthorizerType="JWT", Name=f"jwt-{n}", IdentitySource=["$request.header.Authorization"],
+        JwtConfiguration={"Audience": ["crossgate"], "Issuer": f"https://issuer-{n}.example.com"})["AuthorizerId"]
+        for n in range(3)]
+
+    listed = client.get_authorizers(ApiId=api_id)
+    assert [a["AuthorizerId"] for a in listed["Items"]] == created
+    assert "NextToken" not in listed
+    assert listed["Items"][1]["JwtConfiguration"]["Issuer"] == "https://issuer-1.example.com"
+    assert listed["Items"][0] == {k: v for k, v in client.get_authorizer(ApiId=api_id, AuthorizerId=created[0]).items()
+                                  if k != "ResponseMetadata"}
+
+    first = client.get_authorizers(ApiId=api_id, MaxResults="2")
+    rest = client.get_authorizers(ApiId=api_id, MaxResults="2", NextToken=first["NextToken"])
+    assert [a["AuthorizerId"] for a in first["Items"] + rest["Items"]] == created
+    assert "NextToken" not in rest
+
+
+def test_get_authorizers_of_a_missing_api_is_not_found(account_client: AccountClient) -> None:
+    client = account_client(CENTRAL_ACCOUNT, "apigatewayv2")
+    with pytest.raises(ClientError) as raised:
+        client.get_authorizers(ApiId="nosuchapi")
+    assert raised.value.response["Error"]["Code"] == "NotFoundException"

@@ -114,6 +114,12 @@ def test_fixture_applies_replans_clean_and_destroys(
         cluster=out["ecs_cluster_name"], services=[out["ecs_service_name"]]
     )["services"][0]
     assert service["availabilityZoneRebalancing"] == "ENABLED"
+    # awsvpc: the fixture leaves hostPort out, AWS answers it equal to the containerPort, and the provider's
+    # container_definitions diff suppression takes that as no change (the clean plan above).
+    definition = account_client(PROVIDER_ACCOUNT, "ecs").describe_task_definition(
+        taskDefinition=service["taskDefinition"])["taskDefinition"]
+    assert definition["containerDefinitions"][0]["portMappings"] == [
+        {"containerPort": 80, "hostPort": 80, "protocol": "tcp"}]
     assert ":loadbalancer/net/" in nlb_arn
     [balancer] = account_client(PROVIDER_ACCOUNT, "elbv2").describe_load_balancers(
         LoadBalancerArns=[out["nlb_with_security_groups_arn"]]

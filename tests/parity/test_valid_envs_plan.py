@@ -30,65 +30,24 @@ ENVS = 20
 
 _ZONES = (f"names = {json.dumps(list(MOCK_ZONE_NAMES))}\n"
           f"      zone_ids = {json.dumps(list(MOCK_ZONE_IDS))}")
-_POLICY = '{ json = "{\\"Version\\":\\"2012-10-17\\",\\"Statement\\":[]}" }'
+# Each module's own mock defaults (modules/<module>/tests/mocks, kept by the copy below), with what plans of
+# every env need on top: all six mocked zones with their AZ ids, and (central) the endpoint services' and the
+# given subnets' AZs. A block here replaces the module's block of the same type whole.
 PROVIDER_MOCKS = f"""
 mock_provider "aws" {{
-  mock_data "aws_region" {{ defaults = {{ name = "us-east-1" }} }}
-  mock_data "aws_partition" {{ defaults = {{ partition = "aws" }} }}
-  mock_data "aws_caller_identity" {{ defaults = {{ account_id = "222222222222" }} }}
+  source = "./tests/mocks"
+
   mock_data "aws_availability_zones" {{
     defaults = {{
       {_ZONES}
-    }}
-  }}
-  mock_data "aws_iam_policy_document" {{ defaults = {_POLICY} }}
-  mock_data "aws_vpc" {{ defaults = {{ cidr_block = "10.50.0.0/16" }} }}
-  mock_resource "aws_lb" {{
-    defaults = {{ arn = "arn:aws:elasticloadbalancing:us-east-1:222222222222:loadbalancer/net/employee/abc" }}
-  }}
-  mock_resource "aws_lb_target_group" {{
-    defaults = {{ arn = "arn:aws:elasticloadbalancing:us-east-1:222222222222:targetgroup/employee/abc" }}
-  }}
-  mock_resource "aws_iam_role" {{ defaults = {{ arn = "arn:aws:iam::222222222222:role/employee-ecs" }} }}
-  mock_resource "aws_ecs_cluster" {{ defaults = {{ arn = "arn:aws:ecs:us-east-1:222222222222:cluster/employee" }} }}
-  mock_resource "aws_ecs_task_definition" {{
-    defaults = {{ arn = "arn:aws:ecs:us-east-1:222222222222:task-definition/employee:1" }}
-  }}
-  mock_resource "aws_vpc" {{ defaults = {{ id = "vpc-0123456789abcdef0" }} }}
-  mock_resource "aws_cloudwatch_log_group" {{
-    defaults = {{ arn = "arn:aws:logs:us-east-1:222222222222:log-group:/ecs/employee" }}
-  }}
-  mock_resource "aws_efs_file_system" {{
-    defaults = {{
-      id         = "fs-0123456789abcdef0"
-      kms_key_id = "arn:aws:kms:us-east-1:222222222222:key/aws-managed-elasticfilesystem"
-      arn        = "arn:aws:elasticfilesystem:us-east-1:222222222222:file-system/fs-0123456789abcdef0"
-    }}
-  }}
-  mock_resource "aws_efs_access_point" {{
-    defaults = {{
-      id  = "fsap-0123456789abcdef0"
-      arn = "arn:aws:elasticfilesystem:us-east-1:222222222222:access-point/fsap-0123456789abcdef0"
     }}
   }}
 }}
 """
 CENTRAL_MOCKS = f"""
 mock_provider "aws" {{
-  mock_resource "aws_service_discovery_service" {{
-    defaults = {{ arn = "arn:aws:servicediscovery:us-east-1:111111111111:service/srv-abc" }}
-  }}
-  mock_resource "aws_apigatewayv2_api" {{
-    defaults = {{
-      arn           = "arn:aws:apigateway:us-east-1::/apis/abc123"
-      execution_arn = "arn:aws:execute-api:us-east-1:111111111111:abc123"
-      api_endpoint  = "https://abc123.execute-api.us-east-1.amazonaws.com"
-    }}
-  }}
-  mock_resource "aws_cloudwatch_log_group" {{
-    defaults = {{ arn = "arn:aws:logs:us-east-1:111111111111:log-group:/aws/apigateway/central/access" }}
-  }}
-  mock_resource "aws_iam_role" {{ defaults = {{ arn = "arn:aws:iam::111111111111:role/central-flow-logs" }} }}
+  source = "./tests/mocks"
+
   mock_data "aws_availability_zones" {{
     defaults = {{
       {_ZONES}
@@ -97,9 +56,6 @@ mock_provider "aws" {{
   # Every endpoint service serves all six AZs (which it does is AWS's answer at plan, not the env's).
   mock_data "aws_vpc_endpoint_service" {{ defaults = {{ availability_zones = {json.dumps(list(MOCK_ZONE_NAMES))} }} }}
   mock_data "aws_subnet" {{ defaults = {{ availability_zone = "us-east-1a", availability_zone_id = "use1-az3" }} }}
-  mock_data "aws_caller_identity" {{ defaults = {{ account_id = "111111111111" }} }}
-  mock_data "aws_partition" {{ defaults = {{ partition = "aws" }} }}
-  mock_data "aws_region" {{ defaults = {{ name = "us-east-1" }} }}
 }}
 """
 
@@ -166,7 +122,8 @@ def _results(tf: Terraform) -> tuple[dict[str, str], dict[str, list[str]]]:
 def planned(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     tmp = tmp_path_factory.mktemp("parity")
     envs = generated_envs(tmp)
-    copy_root = copy_hcl_modules(tmp / "repo", without=("tests", "examples"))
+    # Without the modules' own test files (their tests/mocks stay: the mocks above use them).
+    copy_root = copy_hcl_modules(tmp / "repo", without=("*.tftest.hcl", "examples"))
     # One file per module, one run per module call: the aws provider's schema loads once per file.
     runs: dict[str, dict[str, str]] = {"provider": {}, "central": {}}
     blocks: dict[str, list[str]] = {"provider": [PROVIDER_MOCKS], "central": [CENTRAL_MOCKS]}
@@ -181,7 +138,7 @@ def planned(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         blocks["central"].append(run_block(run, central_variables(env, names)))
         runs["central"][run] = env.path.name
     for module in ("provider", "central"):
-        (copy_root / "modules" / module / "tests").mkdir()
+        (copy_root / "modules" / module / "tests").mkdir(exist_ok=True)
         (copy_root / "modules" / module / "tests" / "parity.tftest.hcl").write_text(
             "\n".join(blocks[module]), encoding="utf-8")
     outcome: dict[str, Any] = {"envs": envs, "runs": runs, "tmp": tmp}

@@ -41,6 +41,20 @@ def http_get(address: str, path: str) -> tuple[int, bytes]:
         return error.code, error.read()
 
 
+def served(address: str, path: str, timeout: float = 15) -> bytes:
+    """The body of a 200 answer from a task's process, once it listens: a RUNNING task's process may not be
+    listening yet (ECS's RUNNING says the container started, not that the app inside is ready)."""
+
+    def answer() -> bytes | None:
+        try:
+            status, body = http_get(address, path)
+        except OSError:  # not listening yet
+            return None
+        return body if status == 200 else None
+
+    return wait_for(f"{path} on {address}", answer, timeout=timeout)
+
+
 def wait_for(what: str, probe: Callable[[], T | None], timeout: float = 30, every: float = 0.3) -> T:
     """Poll ``probe`` until it returns something truthy; fail with ``what`` after ``timeout``."""
     deadline = time.monotonic() + timeout
@@ -90,19 +104,24 @@ def make_stack(ec2: Any, elbv2: Any, ecs: Any, octet: int, protocol: str = "TCP"
 
 
 def register_task_definition(ecs: Any, family: str, image: str, environment: dict[str, str] | None = None,
-                             efs: str | None = None) -> str:
+                             efs: str | None = None, secrets: dict[str, str] | None = None,
+                             execution_role: str | None = None) -> str:
+    """An awsvpc Fargate task definition of one container ``app`` on 8080; ``secrets``: variable -> valueFrom."""
     volume: dict[str, Any] = {"name": "data"}
     if efs:
         volume["efsVolumeConfiguration"] = {"fileSystemId": efs, "rootDirectory": "/employees"}
+    container: dict[str, Any] = {
+        "name": "app", "image": image, "essential": True,
+        "portMappings": [{"containerPort": 8080, "protocol": "tcp"}],
+        "environment": [{"name": k, "value": v} for k, v in (environment or {}).items()],
+        "mountPoints": [{"sourceVolume": "data", "containerPath": "/data"}],
+    }
+    if secrets:
+        container["secrets"] = [{"name": k, "valueFrom": v} for k, v in secrets.items()]
+    roles = {"executionRoleArn": execution_role} if execution_role else {}
     definition = ecs.register_task_definition(
         family=family, networkMode="awsvpc", requiresCompatibilities=["FARGATE"], cpu="256", memory="512",
-        containerDefinitions=[{
-            "name": "app", "image": image, "essential": True,
-            "portMappings": [{"containerPort": 8080, "protocol": "tcp"}],
-            "environment": [{"name": k, "value": v} for k, v in (environment or {}).items()],
-            "mountPoints": [{"sourceVolume": "data", "containerPath": "/data"}],
-        }],
-        volumes=[volume],
+        containerDefinitions=[container], volumes=[volume], **roles,
     )
     return str(definition["taskDefinition"]["taskDefinitionArn"])
 

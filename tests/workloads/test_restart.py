@@ -10,10 +10,10 @@ from tests.workloads.builders import (
     TINY_SERVER,
     control,
     create_service,
-    http_get,
     listed_tasks,
     make_stack,
     register_task_definition,
+    served,
     service_tasks,
     targets,
     unique,
@@ -48,7 +48,7 @@ def test_restart_with_a_state_dir_runs_the_tasks_again(tmp_path: Path) -> None:
                          lambda: (t := listed_tasks(second.endpoint_url, "kept")) and len(t) == 2 and t)
         assert not {t["task_arn"] for t in before} & {t["task_arn"] for t in after}
         for task in after:
-            assert http_get(task["local"], "/health")[0] == 200
+            served(task["local"], "/health")  # the restarted processes answer (once they listen)
         old = aws("ecs").describe_tasks(cluster=stack.cluster, tasks=[t["task_arn"] for t in before])["tasks"]
         assert {t["lastStatus"] for t in old} == {"STOPPED"}
         assert len(service_tasks(aws("ecs"), stack.cluster, "kept")) == 2

@@ -10,11 +10,11 @@ A log group that does not exist receives nothing (AWS cannot deliver either).
 from __future__ import annotations
 
 import re
-import threading
 import time
 from collections.abc import Mapping
 from typing import Any
 
+from crossgate.emulator.backends import moto_lock
 from crossgate.emulator.dataplane import moto_state
 
 _VARIABLE = re.compile(r"\$context\.([A-Za-z0-9_]+(?:\.[A-Za-z0-9_\-]+)*)")
@@ -51,10 +51,14 @@ def _log_group(destination_arn: str) -> tuple[str, str, str] | None:
 
 
 class AccessLogger:
-    """Writes rendered lines into moto's logs backend (moto's streams are not thread-safe: one lock)."""
+    """Writes rendered lines into moto's logs backend.
 
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
+    Under moto's own lock (:func:`crossgate.emulator.backends.moto_lock`): moto's log streams are not
+    thread-safe, and a FilterLogEvents or DescribeLogStreams request iterates them under that lock while
+    gateway requests (not serialized) add lines. A line is written once the response body has been sent, so
+    a caller reading the log right after its response may not see it yet, as with AWS, which delivers access
+    logs asynchronously.
+    """
 
     def write(self, stage: Any, api_id: str, context: Mapping[str, str], epoch: float) -> bool:
         settings = getattr(stage, "access_log_settings", None) or {}
@@ -72,7 +76,7 @@ class AccessLogger:
             return False
         stream_name = f"{api_id}_{stage.name}".replace(":", "_").replace("*", "_")
         line = render(template, context)
-        with self._lock:
+        with moto_lock():
             if stream_name not in group.streams:
                 group.create_log_stream(stream_name)
             group.put_log_events(stream_name, [{"timestamp": int(epoch * 1000), "message": line}])

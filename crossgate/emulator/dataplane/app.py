@@ -20,8 +20,7 @@ from crossgate.emulator.authorizers import Authorizers
 from crossgate.emulator.control import ControlResponse
 from crossgate.emulator.dataplane.gateway import MAX_PAYLOAD, Gateway, IncomingRequest
 from crossgate.emulator.workloads import Workloads
-
-WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+from crossgate.emulator.wsgi import WsgiApp, read_request_body
 
 EXECUTE_API_PREFIX = "/_crossgate/execute-api/"
 _WORKLOADS_PREFIX = "/_crossgate/workloads"
@@ -54,19 +53,8 @@ def _request_headers(environ: dict[str, Any]) -> list[tuple[str, str]]:
 
 def _read_body(environ: dict[str, Any], limit: int) -> tuple[bytes, bool]:
     """The request body, or (b"", True) when it is above ``limit`` (not read further)."""
-    stream = environ.get("wsgi.input")
-    if stream is None:
-        return b"", False
-    length_text = environ.get("CONTENT_LENGTH") or ""
-    if length_text.isdigit():
-        length = int(length_text)
-        if length > limit:
-            return b"", True
-        return (stream.read(length) if length else b""), False
-    if environ.get("wsgi.input_terminated"):
-        body = stream.read(limit + 1)
-        return (b"", True) if len(body) > limit else (body, False)
-    return b"", False
+    body, too_large = read_request_body(environ, limit)
+    return body or b"", too_large
 
 
 class DataPlane:

@@ -29,14 +29,22 @@ Differences patched (one :class:`Patch` each, in :data:`PATCHES`):
 
 * API Gateway v2 UpdateStage and DeleteRouteSettings are not implemented: a stage's throttling,
   route settings, access logs, auto_deploy, variables or description cannot change in place.
+* API Gateway v2 GetAuthorizers is not implemented (the list answers 500).
 * API Gateway v2 domain name configurations lack ``apiGatewayDomainName``, ``hostedZoneId`` and
   ``domainNameStatus`` (a Route 53 alias to a custom domain has no target).
+* API Gateway v2 domain names answer an empty ``mutualTlsAuthentication`` when mutual TLS is off (a re-plan
+  wants to remove it), and UpdateDomainName is not implemented.
 * Route 53 hosted zone ids are 22 random characters (AWS's begin with ``Z``).
 * EC2 CreateVpcEndpoint ignores the endpoint service's allowed principals (any account connects) and
   its AcceptanceRequired (every endpoint ``available`` at once); Accept/RejectVpcEndpointConnections
   are not implemented.
 * ECS ListTasks ignores ``serviceName`` and, without ``desiredStatus``, lists tasks of every status
   (AWS: RUNNING).
+* ECS RegisterTaskDefinition in awsvpc mode accepts a hostPort that differs from its containerPort (AWS:
+  ClientException) and answers no hostPort where it was left out (AWS: the containerPort), in
+  DescribeTaskDefinition too; awsvpc tasks reserve their host ports on EC2 container instances (AWS: only
+  host and bridge mode do).
+* ECS RegisterTaskDefinition accepts container ``secrets`` without an ``executionRoleArn`` (AWS: ClientException).
 * EFS PutBackupPolicy is not implemented (``aws_efs_backup_policy`` retries until it times out), and
   DescribeBackupPolicy cannot answer ``DISABLED``.
 * EFS DeleteFileSystemPolicy is not implemented (destroying ``aws_efs_file_system_policy`` never ends).
@@ -151,9 +159,24 @@ PATCHES: tuple[Patch, ...] = (
         apigatewayv2.patch_apigatewayv2_update_stage,
     ),
     Patch(
+        "apigatewayv2-get-authorizers",
+        "GetAuthorizers is implemented (moto answers the list with 500)",
+        apigatewayv2.patch_apigatewayv2_get_authorizers,
+    ),
+    Patch(
         "apigatewayv2-domain-name-targets",
         "domain name configurations carry apiGatewayDomainName, hostedZoneId and domainNameStatus AVAILABLE",
         apigatewayv2.patch_apigatewayv2_domain_name_targets,
+    ),
+    Patch(
+        "apigatewayv2-domain-name-mtls",
+        "domain names answer mutualTlsAuthentication only when mutual TLS is on (moto: {} for every domain)",
+        apigatewayv2.patch_apigatewayv2_domain_name_mtls,
+    ),
+    Patch(
+        "apigatewayv2-update-domain-name",
+        "UpdateDomainName is implemented (a custom domain's certificate, policy or mutual TLS changes in place)",
+        apigatewayv2.patch_apigatewayv2_update_domain_name,
     ),
     Patch(
         "route53-zone-ids",
@@ -164,6 +187,16 @@ PATCHES: tuple[Patch, ...] = (
         "ecs-list-tasks-filters",
         "ListTasks filters by serviceName and lists desiredStatus RUNNING tasks unless told otherwise",
         ecs.patch_ecs_list_tasks_filters,
+    ),
+    Patch(
+        "ecs-awsvpc-host-ports",
+        "awsvpc task definitions refuse a hostPort other than the containerPort and answer hostPort = containerPort",
+        ecs.patch_ecs_awsvpc_host_ports,
+    ),
+    Patch(
+        "ecs-secrets-need-an-execution-role",
+        "RegisterTaskDefinition refuses container secrets without an executionRoleArn (AWS: ClientException)",
+        ecs.patch_ecs_secrets_need_an_execution_role,
     ),
     Patch(
         "efs-put-backup-policy",

@@ -107,6 +107,52 @@ def patch_apigatewayv2_update_stage() -> None:
 
 
 
+class _BadRequest(APIGatewayV2Error):
+    code = 400
+
+    def __init__(self, message: str) -> None:
+        super().__init__("BadRequestException", message)
+
+
+def authorizers_page(authorizers: list[Any], max_results: str | None, next_token: str | None) -> dict[str, Any]:
+    """One GetAuthorizers answer: ``items`` from ``next_token`` on, at most ``max_results`` of them, and a
+    ``nextToken`` when more remain. AWS's tokens are opaque; the emulator's are the next item's position
+    (unsure: AWS's default and largest page size are not stated in the reference; here all remaining items)."""
+    try:
+        start = int(next_token) if next_token else 0
+        size = int(max_results) if max_results else len(authorizers)
+    except ValueError as error:
+        raise _BadRequest(f"Invalid maxResults or nextToken: {error}") from error
+    if start < 0 or size < 1:
+        raise _BadRequest("maxResults must be at least 1 and nextToken a token this API returned")
+    page = authorizers[start:start + size]
+    answer: dict[str, Any] = {"items": [authorizer.to_json() for authorizer in page]}
+    if start + size < len(authorizers):
+        answer["nextToken"] = str(start + size)
+    return answer
+
+
+def patch_apigatewayv2_get_authorizers() -> None:
+    """AWS GetAuthorizers (``GET /v2/apis/{apiId}/authorizers``, API Gateway v2 API reference, "Authorizers"
+    resource; query maxResults, nextToken) answers 200 with ``items`` (each as GetAuthorizer describes it) and
+    a ``nextToken`` while more remain; NotFoundException for an unknown API. moto 5.2.5 routes the URL but has
+    no handler, so the list answers 500 (``aws apigatewayv2 get-authorizers`` and any client listing an API's
+    authorizers fail)."""
+    from moto.apigatewayv2.responses import ApiGatewayV2Response
+
+    def make(_original: Callable[..., TYPE_RESPONSE]) -> Callable[..., TYPE_RESPONSE]:
+        def get_authorizers(self: Any) -> TYPE_RESPONSE:
+            api = self.apigatewayv2_backend.get_api(self.path.split("/")[-2])
+            query = self.querystring
+            answer = authorizers_page(list(api.authorizers.values()), (query.get("maxResults") or [None])[0],
+                                      (query.get("nextToken") or [None])[0])
+            return 200, {}, json.dumps(answer)
+
+        return get_authorizers
+
+    wrap(ApiGatewayV2Response, "get_authorizers", make)
+
+
 def regional_domain_configuration(domain_name: str, region: str, configuration: dict[str, Any]) -> dict[str, Any]:
     """A stored DomainNameConfiguration with what AWS adds to it: its own API Gateway domain name, the hosted
     zone to alias it from, and the status (the members a Route 53 alias and the provider's wait read)."""
@@ -140,3 +186,62 @@ def patch_apigatewayv2_domain_name_targets() -> None:
         return init
 
     wrap(DomainName, "__init__", make)
+
+
+def shown_domain_name(answer: dict[str, Any]) -> dict[str, Any]:
+    """A DomainName answer without an empty ``mutualTlsAuthentication``: AWS returns that member only for a
+    domain with mutual TLS on (API Gateway v2 API reference, MutualTlsAuthentication: "If specified, API Gateway
+    performs two-way authentication"); moto stores ``{}`` when none was asked for, which the aws provider reads
+    as a configured ``mutual_tls_authentication {}`` block: every plan of a custom domain without mTLS wanted to
+    remove it."""
+    if not answer.get("mutualTlsAuthentication"):
+        answer = {k: v for k, v in answer.items() if k != "mutualTlsAuthentication"}
+    return answer
+
+
+def update_domain_name(domain: Any, body: dict[str, Any]) -> None:
+    """Apply an UpdateDomainName body to a moto DomainName: the configurations given replace the stored ones
+    (with what AWS adds to each, see :func:`regional_domain_configuration`); the mutual TLS members given change,
+    and a ``truststoreUri`` of ``""`` turns mutual TLS off (API Gateway developer guide, mutual TLS for HTTP APIs:
+    "To disable mutual TLS for a custom domain name, remove the truststore from your custom domain name"; the
+    aws provider sends exactly that). Unsure: AWS's handling of truststoreWarnings on an update is not modelled
+    (the emulator never reads the truststore, so it has no warnings to give)."""
+    region = str(domain.domain_name_arn.split(":")[3])
+    if "domainNameConfigurations" in body:
+        domain.domain_name_configurations = [regional_domain_configuration(domain.domain_name, region, c)
+                                             for c in body["domainNameConfigurations"] or []]
+    if "mutualTlsAuthentication" in body:
+        given = body["mutualTlsAuthentication"] or {}
+        merged = {**(domain.mutual_tls_authentication or {}), **given}
+        domain.mutual_tls_authentication = {} if merged.get("truststoreUri", "") == "" else merged
+
+
+def patch_apigatewayv2_domain_name_mtls() -> None:
+    """Domain names answer ``mutualTlsAuthentication`` only when mutual TLS is on (see :func:`shown_domain_name`)."""
+    from moto.apigatewayv2.models import DomainName
+
+    def make(original: Callable[..., dict[str, Any]]) -> Callable[..., dict[str, Any]]:
+        def to_json(self: Any) -> dict[str, Any]:
+            return shown_domain_name(original(self))
+
+        return to_json
+
+    wrap(DomainName, "to_json", make)
+
+
+def patch_apigatewayv2_update_domain_name() -> None:
+    """AWS UpdateDomainName (``PATCH /v2/domainnames/{domainName}``, API Gateway v2 API reference, "DomainName"
+    resource; body domainNameConfigurations, mutualTlsAuthentication) changes a custom domain in place and answers
+    200 with the domain name; NotFoundException for an unknown one. moto 5.2.5 routes the URL but has no handler
+    (500), so a new certificate, TLS policy or mutual TLS change of a deployed custom domain failed to apply."""
+    from moto.apigatewayv2.responses import ApiGatewayV2Response
+
+    def make(_original: Callable[..., TYPE_RESPONSE]) -> Callable[..., TYPE_RESPONSE]:
+        def update_domain_name_handler(self: Any) -> TYPE_RESPONSE:
+            domain = self.apigatewayv2_backend.get_domain_name(domain_name=unquote(self.path.split("/")[-1]))
+            update_domain_name(domain, json.loads(self.body or "{}"))
+            return 200, {}, json.dumps(domain.to_json())
+
+        return update_domain_name_handler
+
+    wrap(ApiGatewayV2Response, "update_domain_name", make)

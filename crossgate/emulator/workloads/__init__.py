@@ -13,7 +13,8 @@ images are mapped to local commands with ``PUT /_crossgate/workloads/images``
 
 Modules: ``scheduler`` (the reconcile loop), ``tasks`` (moto's task records and ENIs),
 ``moto_state`` (finding and changing moto's backends), ``processes`` (local processes),
-``volumes`` (container paths), ``health`` (health checks), ``published`` (health on moto's target
+``volumes`` (container paths), ``secrets`` (a container's ``secrets`` read at task start),
+``health`` (health checks), ``published`` (health on moto's target
 groups), ``mappings`` (the JSON-backed image and target maps), ``control`` (the control calls).
 """
 

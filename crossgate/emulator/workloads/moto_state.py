@@ -8,18 +8,10 @@ while pickling, so a save never sees a half-made change.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
 
-from crossgate.emulator.backends import existing, lookup
-
-
-def moto_lock() -> AbstractContextManager[Any]:
-    from moto.core.base_backend import backend_lock
-
-    lock: AbstractContextManager[Any] = backend_lock
-    return lock
+from crossgate.emulator.backends import existing, lookup, moto_lock
 
 
 def ec2_backend(account_id: str, region: str) -> Any | None:

@@ -13,6 +13,10 @@ services by replacing tasks", "Use a Network Load Balancer for Amazon ECS"):
 * a new task definition revision is rolled out by starting new tasks (up to ``maximumPercent``,
   default 200 %) and stopping old ones as new ones pass their first health check;
 * on stop, ECS sends SIGTERM, then SIGKILL after the container's ``stopTimeout`` (default 30 s).
+* a container's ``secrets`` (Secrets Manager / SSM Parameter Store) are read when the task starts and
+  put in its environment; one that cannot be read stops the task before any container starts
+  (``TaskFailedToStart``, ``ResourceInitializationError: ...``; :mod:`.secrets`); while the emulator
+  enforces IAM, the task execution role must be allowed to read each one (:mod:`.secret_access`).
 
 Emulator simplifications (said where they happen): the deregistration delay is capped at
 :data:`DRAIN_CAP_SECONDS`, the SIGTERM grace at :data:`STOP_GRACE_CAP_SECONDS`; ECS's task-launch
@@ -33,7 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from crossgate.emulator.workloads import moto_state, tasks
+from crossgate.emulator.workloads import moto_state, secret_access, secrets, tasks
 from crossgate.emulator.workloads.health import CheckTarget, GroupTargets, HealthChecker
 from crossgate.emulator.workloads.mappings import ImageCommands, TargetMappings, expand
 from crossgate.emulator.workloads.processes import LocalProcess, free_port, process_environment, spawn, stop_all
@@ -269,7 +273,8 @@ class Scheduler:
         if to_start > 0 and now >= self._backoff.get(ref.key, (0, 0.0))[1]:
             try:
                 for _ in range(to_start):
-                    self._start_task(ref, definition, subnets, now)
+                    if not self._start_task(ref, definition, subnets, now):
+                        break  # throttled from now on (a secret could not be read)
             except Exception:  # e.g. a subnet deleted under the service: retry later, not every tick
                 traceback.print_exc(file=sys.stderr)
                 self._backoff[ref.key] = (0, now + BACKOFF_CAP_SECONDS)
@@ -304,8 +309,7 @@ class Scheduler:
             stop_code = "TaskFailedToStart" if exited.start_error else "EssentialContainerExited"
             self._begin_stop(run, stop_code, why, now)
             if now - run.started < QUICK_EXIT_SECONDS:
-                count = self._backoff.get(ref.key, (0, 0.0))[0] + 1
-                self._backoff[ref.key] = (count, now + min(2.0 ** (count - 1), BACKOFF_CAP_SECONDS))
+                self._throttle(ref.key, now)
             else:
                 self._backoff.pop(ref.key, None)
             return
@@ -343,15 +347,23 @@ class Scheduler:
                 counts[run.record.subnet_id] += 1
         return min(subnets, key=lambda s: (counts[s], subnets.index(s)))
 
-    def _start_task(self, ref: moto_state.ServiceRef, definition: Any, subnets: list[str], now: float) -> None:
+    def _start_task(self, ref: moto_state.ServiceRef, definition: Any, subnets: list[str], now: float) -> bool:
+        """Start one task of the service; False when it failed to start (and the service is throttled)."""
         service = ref.service
         deployment: dict[str, Any] = next(iter(service.deployments or []), {})
         started_by = str(deployment.get("id") or "ecs-svc/crossgate")
         record = tasks.record_task(ref, definition, self._pick_subnet(ref, subnets), started_by)
+        try:  # ECS retrieves every container's secrets before it starts any container, as the execution role
+            authorize = secret_access.authorizer(definition, ref.account_id, str(record.task.id))
+            injected = [secrets.resolve(d, ref.account_id, ref.region, authorize)
+                        for d in definition.container_definitions]
+        except secrets.SecretUnavailable as unavailable:
+            self._fail_start(ref, record, unavailable.reason, now)
+            return False
         task_dir = self.work_dir / "tasks" / str(record.task.id)
         balancers = service.load_balancers or []
-        containers = [self._start_container(definition, d, task_dir, balancers)
-                      for d in definition.container_definitions]
+        containers = [self._start_container(definition, d, task_dir, balancers, values)
+                      for d, values in zip(definition.container_definitions, injected, strict=True)]
         run = TaskRun(ref.key, ref.account_id, ref.region, record, definition.arn, task_dir, containers, started=now)
         tasks.mark_running(record.task)
         for balancer in balancers:
@@ -360,9 +372,25 @@ class Scheduler:
                 run.targets.append((arn, int(port)))
         with self._lock:
             self._runs[run.arn] = run
+        return True
+
+    def _fail_start(self, ref: moto_state.ServiceRef, record: tasks.TaskRecord, reason: str, now: float) -> None:
+        """A task whose secrets cannot be retrieved: PROVISIONING -> DEPROVISIONING -> STOPPED, no container run,
+        never registered (ECS registers a task once it runs). The service keeps trying, throttled like a task
+        whose container exits at once."""
+        tasks.mark_status(record.task, "DEPROVISIONING")
+        tasks.release_eni(ref.account_id, ref.region, record.eni_id, record.ip)
+        tasks.mark_stopped(record.task, "TaskFailedToStart", reason, {})
+        self._throttle(ref.key, now)
+
+    def _throttle(self, key: str, now: float) -> None:
+        """One more task of the service failed at once: no new one for 1 s, doubling up to the cap (ECS
+        throttles a service whose tasks keep failing to start)."""
+        count = self._backoff.get(key, (0, 0.0))[0] + 1
+        self._backoff[key] = (count, now + min(2.0 ** (count - 1), BACKOFF_CAP_SECONDS))
 
     def _start_container(self, definition: Any, container: dict[str, Any], task_dir: Path,
-                         balancers: list[dict[str, Any]]) -> ContainerRun:
+                         balancers: list[dict[str, Any]], injected: dict[str, str]) -> ContainerRun:
         name = str(container.get("name") or "container")
         image = str(container.get("image") or "")
         port = next((int(b["containerPort"]) for b in balancers
@@ -383,6 +411,10 @@ class Scheduler:
         argv = [translate(arg, paths) for arg in expand(command, sys.executable, HOST, run.local_port)]
         environment = {str(e["name"]): translate(str(e.get("value", "")), paths)
                        for e in container.get("environment") or [] if e.get("name")}
+        # ``secrets`` beside ``environment``. AWS does not document which wins when both name one variable; the
+        # open-source ECS agent merges the secrets into the environment map last (the secret wins), and so does
+        # the emulator (unsure for Fargate). Secret values are not path-translated and never logged.
+        environment.update(injected)
         try:
             run.process = spawn(argv, process_environment(environment), task_dir / "cwd", log_path)
         except OSError as error:

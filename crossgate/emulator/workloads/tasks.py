@@ -22,6 +22,7 @@ from typing import Any
 
 from moto.moto_api._internal import mock_random
 
+from crossgate.emulator.backends import moto_lock
 from crossgate.emulator.patches.ec2 import readdress
 from crossgate.emulator.workloads import moto_state
 
@@ -104,7 +105,7 @@ def record_task(ref: moto_state.ServiceRef, task_definition: Any, subnet_id: str
     awsvpc = (service.network_configuration or {}).get("awsvpcConfiguration") or {}
     without_eni = copy.copy(task_definition)
     without_eni.network_mode = "bridge"
-    with moto_state.moto_lock():
+    with moto_lock():
         subnet = ec2.get_subnet(subnet_id)
         groups = _security_groups(ec2, subnet, awsvpc.get("securityGroups") or [])
         cluster = ref.backend.clusters[service.cluster_name]
@@ -159,7 +160,7 @@ def record_task(ref: moto_state.ServiceRef, task_definition: Any, subnet_id: str
 
 
 def mark_running(task: Any, healthy_containers: bool = True) -> None:
-    with moto_state.moto_lock():
+    with moto_lock():
         now = _now()
         task.last_status = "RUNNING"
         task.pull_started_at = task.pull_stopped_at = now
@@ -171,7 +172,7 @@ def mark_running(task: Any, healthy_containers: bool = True) -> None:
 
 def mark_status(task: Any, last_status: str) -> None:
     """DEACTIVATING (load balancer deregistration) / STOPPING (SIGTERM sent) / DEPROVISIONING."""
-    with moto_state.moto_lock():
+    with moto_lock():
         task.last_status = last_status
         task.desired_status = "STOPPED"
         if getattr(task, "stopping_at", None) is None:
@@ -179,7 +180,7 @@ def mark_status(task: Any, last_status: str) -> None:
 
 
 def mark_stopped(task: Any, stop_code: str, reason: str, exit_codes: dict[str, int | None]) -> None:
-    with moto_state.moto_lock():
+    with moto_lock():
         now = _now()
         task.last_status = "STOPPED"
         task.desired_status = "STOPPED"
@@ -202,7 +203,7 @@ def release_eni(account_id: str, region: str, eni_id: str, ip: str) -> None:
     ec2 = moto_state.ec2_backend(account_id, region)
     if ec2 is None:
         return
-    with moto_state.moto_lock():
+    with moto_lock():
         eni = ec2.enis.get(eni_id)
         if eni is None:
             return
@@ -231,7 +232,7 @@ def running_service_tasks(ref: moto_state.ServiceRef) -> list[Any]:
 def prune_stopped(backend: Any) -> None:
     """Forget tasks the scheduler stopped more than an hour ago (AWS keeps them visible at least that long)."""
     cutoff = _now() - datetime.timedelta(seconds=STOPPED_VISIBLE_SECONDS)
-    with moto_state.moto_lock():
+    with moto_lock():
         for tasks in backend.tasks.values():
             for arn, task in list(tasks.items()):
                 stopped_at = getattr(task, "stopped_at", None)
@@ -241,7 +242,7 @@ def prune_stopped(backend: Any) -> None:
 
 def update_service_counts(service: Any, running: int, pending: int) -> None:
     """runningCount/pendingCount from the tasks that really run (moto copies desiredCount)."""
-    with moto_state.moto_lock():
+    with moto_lock():
         service.running_count = running
         service.pending_count = pending
         for deployment in service.deployments or []:

@@ -3,22 +3,9 @@
 # AZ ids and the fix. Mocked aws provider, no credentials.
 
 mock_provider "aws" {
-  mock_resource "aws_service_discovery_service" {
-    defaults = { arn = "arn:aws:servicediscovery:us-east-1:111111111111:service/srv-abc" }
-  }
-  mock_resource "aws_apigatewayv2_api" {
-    defaults = {
-      arn           = "arn:aws:apigateway:us-east-1::/apis/abc123"
-      execution_arn = "arn:aws:execute-api:us-east-1:111111111111:abc123"
-      api_endpoint  = "https://abc123.execute-api.us-east-1.amazonaws.com"
-    }
-  }
-  mock_resource "aws_cloudwatch_log_group" {
-    defaults = { arn = "arn:aws:logs:us-east-1:111111111111:log-group:/aws/apigateway/central/access" }
-  }
-  mock_resource "aws_iam_role" {
-    defaults = { arn = "arn:aws:iam::111111111111:role/central-flow-logs" }
-  }
+  source = "./tests/mocks"
+
+  # Shared defaults: tests/mocks/aws.tfmock.hcl. Below, only what this file mocks differently.
   # This (central) account's map: us-east-1a is use1-az3 here, whatever it is elsewhere.
   mock_data "aws_availability_zones" {
     defaults = {
@@ -29,15 +16,6 @@ mock_provider "aws" {
   # The provider's NLB covers use1-az1 and use1-az6: us-east-1b and us-east-1c in this account's names.
   mock_data "aws_vpc_endpoint_service" {
     defaults = { availability_zones = ["us-east-1b", "us-east-1c"] }
-  }
-  mock_data "aws_caller_identity" {
-    defaults = { account_id = "111111111111" }
-  }
-  mock_data "aws_partition" {
-    defaults = { partition = "aws" }
-  }
-  mock_data "aws_region" {
-    defaults = { name = "us-east-1" }
   }
 }
 

@@ -2,27 +2,9 @@
 # $default stage, the optional Route 53 alias record and mTLS truststore, the execute-api endpoint
 # switch, and bad inputs rejected. Mocked aws provider, no credentials.
 
+# Shared defaults: tests/mocks/aws.tfmock.hcl.
 mock_provider "aws" {
-  mock_resource "aws_service_discovery_service" {
-    defaults = { arn = "arn:aws:servicediscovery:us-east-1:111111111111:service/srv-abc" }
-  }
-  mock_resource "aws_apigatewayv2_api" {
-    defaults = {
-      id            = "abc123"
-      arn           = "arn:aws:apigateway:us-east-1::/apis/abc123"
-      execution_arn = "arn:aws:execute-api:us-east-1:111111111111:abc123"
-      api_endpoint  = "https://abc123.execute-api.us-east-1.amazonaws.com"
-    }
-  }
-  mock_resource "aws_cloudwatch_log_group" {
-    defaults = { arn = "arn:aws:logs:us-east-1:111111111111:log-group:/aws/apigateway/central/access" }
-  }
-  mock_resource "aws_vpc_endpoint" {
-    defaults = { network_interface_ids = ["eni-0000000000000000a", "eni-0000000000000000b"] }
-  }
-  mock_data "aws_network_interface" {
-    defaults = { private_ip = "10.0.0.10", subnet_id = "subnet-0000000000000000a", availability_zone = "us-east-1a" }
-  }
+  source = "./tests/mocks"
 }
 
 override_resource {

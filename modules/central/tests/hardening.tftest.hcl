@@ -3,42 +3,12 @@
 # Mocked aws provider, no credentials.
 
 mock_provider "aws" {
-  mock_resource "aws_service_discovery_service" {
-    defaults = { arn = "arn:aws:servicediscovery:us-east-1:111111111111:service/srv-abc" }
-  }
-  mock_resource "aws_apigatewayv2_api" {
-    defaults = {
-      arn           = "arn:aws:apigateway:us-east-1::/apis/abc123"
-      execution_arn = "arn:aws:execute-api:us-east-1:111111111111:abc123"
-      api_endpoint  = "https://abc123.execute-api.us-east-1.amazonaws.com"
-    }
-  }
+  source = "./tests/mocks"
+
+  # Shared defaults: tests/mocks/aws.tfmock.hcl. Below, only what this file mocks differently.
+  # The log group here is the VPC flow-log group, not the access log group.
   mock_resource "aws_cloudwatch_log_group" {
     defaults = { arn = "arn:aws:logs:us-east-1:111111111111:log-group:/vpc/central/flow-logs" }
-  }
-  mock_resource "aws_iam_role" {
-    defaults = { arn = "arn:aws:iam::111111111111:role/central-flow-logs" }
-  }
-  mock_resource "aws_vpc" {
-    defaults = { id = "vpc-0123456789abcdef0" }
-  }
-  mock_resource "aws_vpc_endpoint" {
-    defaults = { network_interface_ids = ["eni-0000000000000000a", "eni-0000000000000000b"] }
-  }
-  mock_data "aws_network_interface" {
-    defaults = { private_ip = "10.0.0.10", subnet_id = "subnet-0000000000000000a", availability_zone = "us-east-1a" }
-  }
-  mock_data "aws_availability_zones" {
-    defaults = { names = ["us-east-1a", "us-east-1b", "us-east-1c"] }
-  }
-  mock_data "aws_caller_identity" {
-    defaults = { account_id = "111111111111" }
-  }
-  mock_data "aws_partition" {
-    defaults = { partition = "aws" }
-  }
-  mock_data "aws_region" {
-    defaults = { name = "us-east-1" }
   }
 }
 

@@ -2,33 +2,12 @@
 # ENI's IP and the service port. Mocked aws provider, no credentials.
 
 mock_provider "aws" {
-  mock_resource "aws_service_discovery_service" {
-    defaults = { arn = "arn:aws:servicediscovery:us-east-1:111111111111:service/srv-abc" }
-  }
-  mock_resource "aws_apigatewayv2_api" {
-    defaults = {
-      arn           = "arn:aws:apigateway:us-east-1::/apis/abc123"
-      execution_arn = "arn:aws:execute-api:us-east-1:111111111111:abc123"
-      api_endpoint  = "https://abc123.execute-api.us-east-1.amazonaws.com"
-    }
-  }
-  mock_resource "aws_cloudwatch_log_group" {
-    defaults = { arn = "arn:aws:logs:us-east-1:111111111111:log-group:/aws/apigateway/central/access" }
-  }
+  source = "./tests/mocks"
+
+  # Shared defaults: tests/mocks/aws.tfmock.hcl. Below, only what this file mocks differently.
+  # Six AZ names (no AZ ids), so az_count can go up to six.
   mock_data "aws_availability_zones" {
     defaults = { names = ["us-east-1a", "us-east-1b", "us-east-1c", "us-east-1d", "us-east-1e", "us-east-1f"] }
-  }
-  mock_resource "aws_iam_role" {
-    defaults = { arn = "arn:aws:iam::111111111111:role/central-flow-logs" }
-  }
-  mock_data "aws_caller_identity" {
-    defaults = { account_id = "111111111111" }
-  }
-  mock_data "aws_partition" {
-    defaults = { partition = "aws" }
-  }
-  mock_data "aws_region" {
-    defaults = { name = "us-east-1" }
   }
 }
 

@@ -1,18 +1,8 @@
 # Bad inputs are rejected before anything is planned, each by the rule that names the problem.
 
+# Shared defaults: tests/mocks/aws.tfmock.hcl.
 mock_provider "aws" {
-  mock_resource "aws_service_discovery_service" {
-    defaults = { arn = "arn:aws:servicediscovery:us-east-1:111111111111:service/srv-abc" }
-  }
-  mock_resource "aws_apigatewayv2_api" {
-    defaults = { execution_arn = "arn:aws:execute-api:us-east-1:111111111111:abc123" }
-  }
-  mock_resource "aws_cloudwatch_log_group" {
-    defaults = { arn = "arn:aws:logs:us-east-1:111111111111:log-group:/aws/apigateway/central/access" }
-  }
-  mock_data "aws_availability_zones" {
-    defaults = { names = ["us-east-1a", "us-east-1b", "us-east-1c"] }
-  }
+  source = "./tests/mocks"
 }
 
 variables {

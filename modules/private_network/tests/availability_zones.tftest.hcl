@@ -2,29 +2,15 @@
 # Mocked aws provider, no credentials.
 
 mock_provider "aws" {
-  mock_resource "aws_vpc" {
-    defaults = { id = "vpc-0123456789abcdef0" }
-  }
-  mock_resource "aws_cloudwatch_log_group" {
-    defaults = { arn = "arn:aws:logs:us-east-1:111111111111:log-group:/vpc/net/flow-logs" }
-  }
-  mock_resource "aws_iam_role" {
-    defaults = { arn = "arn:aws:iam::111111111111:role/net-flow-logs" }
-  }
+  source = "./tests/mocks"
+
+  # Shared defaults: tests/mocks/aws.tfmock.hcl. Below, only what this file mocks differently.
+  # Six zones, this account's names mapped to AZ ids: us-east-1a is use1-az3 here.
   mock_data "aws_availability_zones" {
     defaults = {
       names    = ["us-east-1a", "us-east-1b", "us-east-1c", "us-east-1d", "us-east-1e", "us-east-1f"]
       zone_ids = ["use1-az3", "use1-az1", "use1-az6", "use1-az4", "use1-az5", "use1-az2"]
     }
-  }
-  mock_data "aws_caller_identity" {
-    defaults = { account_id = "111111111111" }
-  }
-  mock_data "aws_partition" {
-    defaults = { partition = "aws" }
-  }
-  mock_data "aws_region" {
-    defaults = { name = "us-east-1" }
   }
 }
 

@@ -2,26 +2,12 @@
 # subnet_newbits, Name tags by subnet_name_suffix, tags everywhere. Mocked aws provider, no credentials.
 
 mock_provider "aws" {
-  mock_resource "aws_vpc" {
-    defaults = { id = "vpc-0123456789abcdef0" }
-  }
-  mock_resource "aws_cloudwatch_log_group" {
-    defaults = { arn = "arn:aws:logs:us-east-1:111111111111:log-group:/vpc/net/flow-logs" }
-  }
-  mock_resource "aws_iam_role" {
-    defaults = { arn = "arn:aws:iam::111111111111:role/net-flow-logs" }
-  }
+  source = "./tests/mocks"
+
+  # Shared defaults: tests/mocks/aws.tfmock.hcl. Below, only what this file mocks differently.
+  # Six AZ names (no AZ ids), so az_count can go up to six.
   mock_data "aws_availability_zones" {
     defaults = { names = ["us-east-1a", "us-east-1b", "us-east-1c", "us-east-1d", "us-east-1e", "us-east-1f"] }
-  }
-  mock_data "aws_caller_identity" {
-    defaults = { account_id = "111111111111" }
-  }
-  mock_data "aws_partition" {
-    defaults = { partition = "aws" }
-  }
-  mock_data "aws_region" {
-    defaults = { name = "us-east-1" }
   }
 }
 

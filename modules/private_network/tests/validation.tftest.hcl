@@ -1,9 +1,8 @@
 # Bad inputs are rejected before anything is created, each by the rule that names the problem.
 
+# Shared defaults: tests/mocks/aws.tfmock.hcl.
 mock_provider "aws" {
-  mock_data "aws_availability_zones" {
-    defaults = { names = ["us-east-1a", "us-east-1b", "us-east-1c"] }
-  }
+  source = "./tests/mocks"
 }
 
 variables {

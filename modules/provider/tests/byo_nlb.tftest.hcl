@@ -1,12 +1,8 @@
 # BYO NLB mode: only the endpoint service is created, with the inputs passed through.
 
+# Shared defaults: tests/mocks/aws.tfmock.hcl.
 mock_provider "aws" {
-  mock_data "aws_region" {
-    defaults = { name = "us-east-1" }
-  }
-  mock_data "aws_partition" {
-    defaults = { partition = "aws" }
-  }
+  source = "./tests/mocks"
 }
 
 variables {

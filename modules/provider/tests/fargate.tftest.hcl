@@ -1,45 +1,8 @@
 # Fargate mode: VPC, NLB, ECS and security groups, all mocked.
 
+# Shared defaults: tests/mocks/aws.tfmock.hcl.
 mock_provider "aws" {
-  mock_data "aws_region" {
-    defaults = { name = "us-east-1" }
-  }
-  mock_data "aws_partition" {
-    defaults = { partition = "aws" }
-  }
-  mock_data "aws_availability_zones" {
-    defaults = { names = ["us-east-1a", "us-east-1b", "us-east-1c"] }
-  }
-  mock_data "aws_iam_policy_document" {
-    defaults = { json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}" }
-  }
-  mock_data "aws_vpc" {
-    defaults = { cidr_block = "10.50.0.0/16" }
-  }
-  mock_resource "aws_lb" {
-    defaults = { arn = "arn:aws:elasticloadbalancing:us-east-1:222222222222:loadbalancer/net/employee/abc" }
-  }
-  mock_resource "aws_lb_target_group" {
-    defaults = { arn = "arn:aws:elasticloadbalancing:us-east-1:222222222222:targetgroup/employee/abc" }
-  }
-  mock_resource "aws_iam_role" {
-    defaults = { arn = "arn:aws:iam::222222222222:role/employee-ecs-execution" }
-  }
-  mock_resource "aws_ecs_cluster" {
-    defaults = { arn = "arn:aws:ecs:us-east-1:222222222222:cluster/employee" }
-  }
-  mock_resource "aws_ecs_task_definition" {
-    defaults = { arn = "arn:aws:ecs:us-east-1:222222222222:task-definition/employee:1" }
-  }
-  mock_resource "aws_vpc" {
-    defaults = { id = "vpc-0123456789abcdef0" }
-  }
-  mock_resource "aws_cloudwatch_log_group" {
-    defaults = { arn = "arn:aws:logs:us-east-1:222222222222:log-group:/ecs/employee" }
-  }
-  mock_data "aws_caller_identity" {
-    defaults = { account_id = "222222222222" }
-  }
+  source = "./tests/mocks"
 }
 
 variables {

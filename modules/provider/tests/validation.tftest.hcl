@@ -1,20 +1,14 @@
 # Bad inputs are rejected at plan with a clear message.
 
 mock_provider "aws" {
-  mock_data "aws_region" {
-    defaults = { name = "us-east-1" }
-  }
-  mock_data "aws_partition" {
-    defaults = { partition = "aws" }
-  }
+  source = "./tests/mocks"
+
+  # Shared defaults: tests/mocks/aws.tfmock.hcl. Below, only what this file mocks differently.
   mock_data "aws_availability_zones" {
     defaults = { names = ["us-east-1a", "us-east-1b"] }
   }
   mock_data "aws_iam_policy_document" {
     defaults = { json = "{}" }
-  }
-  mock_data "aws_vpc" {
-    defaults = { cidr_block = "10.50.0.0/16" }
   }
   mock_resource "aws_lb" {
     defaults = { arn = "arn:aws:elasticloadbalancing:us-east-1:222222222222:loadbalancer/net/x/abc" }

@@ -1,18 +1,9 @@
 # The example plans and applies against a mocked provider.
 
 mock_provider "aws" {
-  mock_data "aws_availability_zones" {
-    defaults = { names = ["us-east-1a", "us-east-1b", "us-east-1c"] }
-  }
-  mock_data "aws_caller_identity" {
-    defaults = { account_id = "111111111111" }
-  }
-  mock_data "aws_partition" {
-    defaults = { partition = "aws" }
-  }
-  mock_data "aws_region" {
-    defaults = { name = "us-east-1" }
-  }
+  source = "../../tests/mocks"
+
+  # Shared defaults: the module's tests/mocks/aws.tfmock.hcl. Below, this example's own names.
   mock_resource "aws_cloudwatch_log_group" {
     defaults = { arn = "arn:aws:logs:us-east-1:111111111111:log-group:/vpc/crossgate-network/flow-logs" }
   }

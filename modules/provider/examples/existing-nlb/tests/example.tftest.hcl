@@ -1,6 +1,9 @@
 # The example plans and applies against a mocked provider.
 
 mock_provider "aws" {
+  source = "../../tests/mocks"
+
+  # Shared defaults: the module's tests/mocks/aws.tfmock.hcl. Below, the NLB this example looks up.
   mock_data "aws_lb" {
     defaults = { arn = "arn:aws:elasticloadbalancing:us-east-1:222222222222:loadbalancer/net/inventory-internal/abc" }
   }
