@@ -73,8 +73,13 @@ class Emulator:
         self._log_path: Path | None = None
 
     # -- lifecycle ---------------------------------------------------------------------------
-    def start(self, timeout: float = 20) -> str:
-        """Start the server, wait until it answers, create the state bucket; return the URL."""
+    def start(self, timeout: float = 90) -> str:
+        """Start the server, wait until it answers, create the state bucket; return the URL.
+
+        Start-up is ~3.5 s on an idle 2-core machine (importing moto and its region data), but a child
+        competing with terraform runs for the same cores has taken over 20 s: the timeout only catches a
+        child that hangs, and the log tail in its error says where.
+        """
         if self.is_running():
             return self.endpoint_url
         log_dir = self._log_dir()

@@ -187,7 +187,7 @@ def test_busy_port_fails_with_the_log_tail() -> None:
         busy.listen()
         emulator = Emulator(port=busy.getsockname()[1])
         with pytest.raises(EmulatorError, match="Address already in use"):
-            emulator.start(timeout=15)
+            emulator.start()
         assert not emulator.is_running()
 
 
